@@ -1,0 +1,293 @@
+#!/usr/bin/env bash
+# scripts/run.sh - boot the kernel under QEMU, run its selftests, or run the native tests.
+set -euo pipefail
+
+SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source=scripts/lib/common.sh
+source "$SCRIPT_DIR/lib/common.sh"
+
+usage() {
+	cat <<EOF
+Usage: scripts/run.sh (--arch ARCH | --all) [options]          boot under QEMU
+       scripts/run.sh --kernel-selftest --arch ARCH [options]  headless selftest run
+       scripts/run.sh -t | --test [--test-name NAME] [options] native tests
+
+QEMU mode boots <builddir>/kernel.iso (--all: each architecture in turn).
+Selftest mode boots headless, prints the serial console and exits 0 on
+"selftest: result: PASS", 1 on FAIL or a panic, 124 on timeout. Build the
+image first with: scripts/build.sh --arch ARCH --kernel-selftests-autorun
+Test mode runs the native Criterion tests of the build directory of this
+machine's architecture ($(host_arch)), configuring and building it if needed.
+
+Options:
+  --arch ARCH            one of: ${KEEL_ARCHES[*]}
+  --all                  QEMU mode: every architecture, one after the other
+  --builddir DIR         build directory of a single target
+  --build-root DIR       parent of the per-arch build directories
+  --build-prefix NAME    per-arch build directories are NAME-<arch>
+  --smp N                QEMU CPUs (default: 4)
+  --debug                QEMU: gdb stub, CPUs halted at start
+  --debug-port N         gdb stub TCP port (default: 1234)
+  --kernel-selftest      selftest mode
+  --timeout S            selftest mode: give up after S seconds (default: 300)
+  -t, --test             test mode
+  --test-name NAME       test mode: run one test (e.g. base_printf) or suite (e.g. base)
+  --list-tests           test mode: list the tests and suites, run nothing
+  -h, --help             show this help
+EOF
+}
+
+mode=qemu
+arch=""
+all=0
+builddir=""
+build_root=""
+build_prefix=""
+smp=4
+debug=0
+debug_port=1234
+timeout_s=300
+test_name=""
+list_tests=0
+
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--arch)
+		need_value "$1" $#
+		arch=$2
+		shift
+		;;
+	--all) all=1 ;;
+	--builddir)
+		need_value "$1" $#
+		builddir=$2
+		shift
+		;;
+	--build-root)
+		need_value "$1" $#
+		build_root=$2
+		shift
+		;;
+	--build-prefix)
+		need_value "$1" $#
+		build_prefix=$2
+		shift
+		;;
+	--smp)
+		need_value "$1" $#
+		smp=$2
+		shift
+		;;
+	--debug) debug=1 ;;
+	--debug-port)
+		need_value "$1" $#
+		debug_port=$2
+		shift
+		;;
+	--kernel-selftest) mode=selftest ;;
+	--timeout)
+		need_value "$1" $#
+		timeout_s=$2
+		[[ "$timeout_s" =~ ^[1-9][0-9]*$ ]] || usage_error "--timeout needs a number of seconds, not '$timeout_s'"
+		shift
+		;;
+	-t | --test) mode="test" ;;
+	--test-name)
+		need_value "$1" $#
+		test_name=$2
+		shift
+		;;
+	--list-tests) list_tests=1 ;;
+	-h | --help)
+		usage
+		exit 0
+		;;
+	*) usage_error "unknown option: $1" ;;
+	esac
+	shift
+done
+
+[ -n "$arch" ] && check_arch "$arch"
+[ -n "$arch" ] && [ "$all" = 1 ] && usage_error "--arch and --all exclude each other"
+[ "$all" = 1 ] && [ -n "$builddir" ] &&
+	usage_error "--builddir names one directory; with --all use --build-root/--build-prefix"
+if [ "$mode" != test ] && { [ -n "$test_name" ] || [ "$list_tests" = 1 ]; }; then
+	usage_error "--test-name and --list-tests belong to test mode (-t)"
+fi
+
+qemu_args() { # ARCH: the run_qemu.sh arguments shared by QEMU and selftest mode
+	local a=$1
+	local args=(--arch "$a" --smp "$smp")
+	if [ -n "$builddir" ]; then
+		args+=(--builddir "$builddir")
+	else
+		[ -n "$build_root" ] && args+=(--build-root "$build_root")
+		[ -n "$build_prefix" ] && args+=(--build-prefix "$build_prefix")
+	fi
+	printf '%s\n' "${args[@]}"
+}
+
+# ---------------------------------------------------------------- test mode
+run_tests() {
+	local a dir log status
+	a=$(host_arch)
+	valid_arch "$a" || die "this machine's architecture ($a) is not one Keel builds for"
+	dir=$(builddir_for "$a" "$builddir" "$build_root" "$build_prefix")
+
+	if [ ! -f "$dir/meson-private/coredata.dat" ]; then
+		echo "run.sh: $dir is not configured; setting it up"
+		local bargs=(--arch "$a" --setup)
+		if [ -n "$builddir" ]; then
+			bargs+=(--builddir "$builddir")
+		else
+			[ -n "$build_root" ] && bargs+=(--build-root "$build_root")
+			[ -n "$build_prefix" ] && bargs+=(--build-prefix "$build_prefix")
+		fi
+		bash "$SCRIPT_DIR/build.sh" "${bargs[@]}"
+	elif [ "$(meson introspect --buildoptions "$dir" |
+		python3 -c 'import json,sys; print([o["value"] for o in json.load(sys.stdin) if o["name"]=="tests"][0])')" != True ]; then
+		echo "run.sh: $dir was configured with -Dtests=false; enabling the tests"
+		meson configure "$dir" -Dtests=true
+	fi
+
+	if [ "$list_tests" = 1 ]; then
+		meson test -C "$dir" --list
+		return 0
+	fi
+
+	local select=()
+	if [ -n "$test_name" ]; then
+		if meson test -C "$dir" --list 2>/dev/null | grep -qx "$test_name"; then
+			select=("$test_name")
+		elif meson introspect --tests "$dir" |
+			python3 -c 'import json,sys; n=sys.argv[1]; sys.exit(0 if any(n in t["suite"] or ("keel:"+n) in t["suite"] for t in json.load(sys.stdin)) else 1)' "$test_name"; then
+			select=(--suite "$test_name")
+		else
+			echo "run.sh: no test or suite named '$test_name'; the tests are:" >&2
+			meson test -C "$dir" --list >&2
+			return 2
+		fi
+	fi
+
+	log=$(mktemp)
+	status=0
+	meson test -C "$dir" --print-errorlogs --verbose "${select[@]}" 2>&1 | tee "$log" || status=$?
+	# Criterion ends each binary with "[====] Synthesis: Tested: N | Passing: N |
+	# Failing: N | Crashing: N"; script tests end with "N passed, N failed".
+	# Add them up into one closing line. A test that failed without printing
+	# either (a crash before its summary) still counts, through Meson's own
+	# "Fail:" count, so the line can never claim success for a failed run.
+	awk -v status="$status" '
+	/Synthesis: Tested:/ {
+		for (i = 1; i <= NF; i++) {
+			if ($i == "Tested:") t += $(i + 1)
+			if ($i == "Passing:") p += $(i + 1)
+			if ($i == "Failing:" || $i == "Crashing:") f += $(i + 1)
+		}
+		n++
+	}
+	/^[0-9]+ passed, [0-9]+ failed$/ { p += $1; f += $3; t += $1 + $3; n++ }
+	/^Fail: +[0-9]+/ { meson_failed = $2 }
+	END {
+		if (status != 0 && f == 0) f = meson_failed > 0 ? meson_failed : 1
+		printf "run.sh: %d test binaries, %d tests\n", n, t
+		printf "tests: %d passed, %d failed\n", p, f
+	}' "$log"
+	rm -f "$log"
+	return "$status"
+}
+
+# ------------------------------------------------------------ selftest mode
+run_selftest() {
+	local a=$1 log qpid start status marker=""
+	local -a args
+	mapfile -t args < <(qemu_args "$a")
+	log=$(mktemp)
+	# QEMU writes the serial console into the log; we follow it, stop at the
+	# first verdict, and kill QEMU if the kernel did not power the machine off.
+	bash "$SCRIPT_DIR/run_qemu.sh" "${args[@]}" --headless >"$log" 2>&1 &
+	qpid=$!
+	tail -n +1 -f --pid="$qpid" "$log" &
+	local tpid=$!
+	start=$SECONDS
+	while kill -0 "$qpid" 2>/dev/null; do
+		if grep -q 'selftest: result: PASS' "$log"; then
+			marker=PASS
+		elif grep -qE 'selftest: result: FAIL|^panic:|KERNEL PANIC' "$log"; then
+			marker=FAIL
+		fi
+		[ -n "$marker" ] && break
+		if [ $((SECONDS - start)) -ge "$timeout_s" ]; then
+			marker=TIMEOUT
+			break
+		fi
+		sleep 0.5
+	done
+	# Give a kernel that printed its verdict a moment to power off by itself.
+	for _ in 1 2 3 4 5 6; do
+		kill -0 "$qpid" 2>/dev/null || break
+		sleep 0.5
+	done
+	kill "$qpid" 2>/dev/null || true
+	wait "$qpid" 2>/dev/null || true
+	kill "$tpid" 2>/dev/null || true
+	wait "$tpid" 2>/dev/null || true
+	if [ -z "$marker" ]; then
+		grep -q 'selftest: result: PASS' "$log" && marker=PASS
+		grep -qE 'selftest: result: FAIL|^panic:|KERNEL PANIC' "$log" && marker=FAIL
+	fi
+	rm -f "$log"
+	case "$marker" in
+	PASS)
+		echo "run.sh: $a: selftests PASS"
+		status=0
+		;;
+	TIMEOUT)
+		echo "run.sh: $a: no selftest verdict within ${timeout_s}s" >&2
+		status=124
+		;;
+	FAIL)
+		echo "run.sh: $a: selftests FAIL" >&2
+		status=1
+		;;
+	*)
+		echo "run.sh: $a: QEMU stopped without a selftest verdict" >&2
+		status=1
+		;;
+	esac
+	return "$status"
+}
+
+# ---------------------------------------------------------------- QEMU mode
+run_boot() {
+	local a=$1
+	local -a args
+	mapfile -t args < <(qemu_args "$a")
+	[ "$debug" = 1 ] && args+=(--debug --debug-port "$debug_port")
+	bash "$SCRIPT_DIR/run_qemu.sh" "${args[@]}"
+}
+
+case "$mode" in
+test)
+	if [ "$all" = 1 ] || [ -n "$arch" ]; then
+		usage_error "test mode runs this machine's native tests: no --arch/--all"
+	fi
+	run_tests
+	;;
+selftest)
+	[ "$all" = 0 ] || usage_error "selftest mode takes one --arch"
+	[ -n "$arch" ] || usage_error "selftest mode needs --arch <arch> (one of: ${KEEL_ARCHES[*]})"
+	run_selftest "$arch"
+	;;
+qemu)
+	if [ "$all" = 1 ]; then
+		for a in "${KEEL_ARCHES[@]}"; do
+			echo "run.sh: booting $a (Ctrl-A X quits QEMU and moves on)"
+			run_boot "$a" || echo "run.sh: $a: QEMU exited with status $?"
+		done
+	else
+		[ -n "$arch" ] || usage_error "no target: use --arch <arch> (one of: ${KEEL_ARCHES[*]}) or --all"
+		run_boot "$arch"
+	fi
+	;;
+esac

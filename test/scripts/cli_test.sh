@@ -1,0 +1,112 @@
+#!/usr/bin/env bash
+# test/scripts/cli_test.sh - the helper scripts' command lines (B5-B7).
+#
+# Bad command lines must print guidance and exit non-zero; --all with a build
+# prefix must produce one directory and one higher-half kernel.elf per
+# architecture. Builds go to a temporary root with --no-tests, so this test
+# never touches the caller's build directories.
+set -uo pipefail
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+passed=0
+failed=0
+
+pass() {
+	passed=$((passed + 1))
+	echo "ok: $*"
+}
+fail() {
+	failed=$((failed + 1))
+	echo "FAIL: $*"
+}
+
+# expect_usage_error DESCRIPTION PATTERN SCRIPT ARGS...: non-zero exit, and
+# the output names the problem (PATTERN) and shows the usage text.
+expect_usage_error() {
+	local what=$1 pattern=$2 out status
+	shift 2
+	out=$(bash "$@" 2>&1)
+	status=$?
+	if [ "$status" -eq 0 ]; then
+		fail "$what: exit status 0"
+	elif ! grep -qE -- "$pattern" <<<"$out"; then
+		fail "$what: output lacks /$pattern/: $out"
+	elif ! grep -q '^Usage:' <<<"$out"; then
+		fail "$what: no usage text: $out"
+	else
+		pass "$what (exit $status)"
+	fi
+}
+
+for s in build.sh run.sh run_qemu.sh bootstrap.sh install-hooks.sh; do
+	if out=$(bash "$root/scripts/$s" --help 2>&1) && grep -q '^Usage:' <<<"$out"; then
+		pass "$s --help"
+	else
+		fail "$s --help"
+	fi
+	expect_usage_error "$s unknown flag" 'unknown option: --no-such-flag' "$root/scripts/$s" --no-such-flag
+done
+
+b=$root/scripts/build.sh
+expect_usage_error "build.sh without a target" '--arch <arch>.*--all' "$b"
+expect_usage_error "build.sh --arch sparc" "unknown architecture 'sparc'" "$b" --arch sparc
+expect_usage_error "build.sh --arch without value" '--arch needs a value' "$b" --arch
+expect_usage_error "build.sh --builddir with --all" '--builddir names one directory' "$b" --all --builddir x
+expect_usage_error "build.sh --arch with --all" 'exclude each other' "$b" --all --arch x86_64
+expect_usage_error "build.sh bad suite name" 'suite name' "$b" --arch x86_64 --kernel-selftests-suite 'a b'
+
+r=$root/scripts/run.sh
+expect_usage_error "run.sh without a target" '--arch <arch>' "$r"
+expect_usage_error "run.sh --arch sparc" "unknown architecture 'sparc'" "$r" --arch sparc
+expect_usage_error "run.sh selftest without arch" 'needs --arch' "$r" --kernel-selftest
+expect_usage_error "run.sh --timeout not a number" 'number of seconds' "$r" --kernel-selftest --arch x86_64 --timeout soon
+expect_usage_error "run.sh --test-name outside test mode" 'belong to test mode' "$r" --arch x86_64 --test-name base
+expect_usage_error "run.sh --test-name without value" '--test-name needs a value' "$r" -t --test-name
+
+q=$root/scripts/run_qemu.sh
+expect_usage_error "run_qemu.sh without a target" '--arch <arch>' "$q"
+expect_usage_error "run_qemu.sh --arch sparc" "unknown architecture 'sparc'" "$q" --arch sparc
+expect_usage_error "run_qemu.sh --smp zero" 'positive number' "$q" --arch x86_64 --smp 0
+
+# The QEMU command line of every architecture: firmware found, ISO attached.
+for a in x86_64 aarch64 riscv64 loongarch64; do
+	if out=$(bash "$q" --arch "$a" --builddir "$tmp/b-$a" --print-command 2>&1) &&
+		grep -q "if=pflash,unit=0" <<<"$out" && grep -q "$tmp/b-$a/kernel.iso" <<<"$out"; then
+		pass "run_qemu.sh --arch $a --print-command"
+	else
+		fail "run_qemu.sh --arch $a --print-command: $out"
+	fi
+done
+
+# --all with a prefix: four directories, each with an ELF for its machine,
+# entry point in the higher half.
+if bash "$b" --all --no-tests --build-root "$tmp" --build-prefix build-debug >"$tmp/all.log" 2>&1; then
+	pass "build.sh --all --build-prefix build-debug"
+else
+	fail "build.sh --all --build-prefix build-debug: $(tail -n 30 "$tmp/all.log")"
+fi
+declare -A machine=([x86_64]='X86-64' [aarch64]='AArch64' [riscv64]='RISC-V' [loongarch64]='LoongArch')
+for a in x86_64 aarch64 riscv64 loongarch64; do
+	elf=$tmp/build-debug-$a/kernel/kernel.elf
+	if [ ! -f "$elf" ]; then
+		fail "build-debug-$a/kernel/kernel.elf missing"
+		continue
+	fi
+	hdr=$(llvm-readelf-19 -h "$elf")
+	if grep -q "Machine:.*${machine[$a]}" <<<"$hdr" &&
+		grep -qiE 'Entry point address:[[:space:]]+0xffffffff8' <<<"$hdr"; then
+		pass "build-debug-$a/kernel/kernel.elf is a higher-half ${machine[$a]} ELF"
+	else
+		fail "build-debug-$a/kernel/kernel.elf header: $hdr"
+	fi
+	if grep -qE "^  $a +ok " "$tmp/all.log"; then
+		pass "summary line for $a"
+	else
+		fail "summary line for $a missing: $(tail -n 8 "$tmp/all.log")"
+	fi
+done
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
