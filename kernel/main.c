@@ -1,8 +1,8 @@
 /*
  * kernel/main.c - the kernel's C entry point and initialisation order.
  */
+#include <core/log.h>
 #include <hal/cpu.h>
-#include <kernel/log.h>
 
 /* Called once, on the boot CPU, by the platform's _start. */
 __noreturn void kernel_main(void);

@@ -1,9 +1,8 @@
 /*
- * kernel/panic.c - panic() and the base library's panic hook.
+ * kernel/panic.c - panic(): stop on a broken kernel invariant.
  */
-#include <base/hooks.h>
+#include <core/log.h>
 #include <hal/cpu.h>
-#include <kernel/log.h>
 #include <kernel/panic.h>
 
 void panic(const char *fmt, ...)
@@ -16,10 +15,4 @@ void panic(const char *fmt, ...)
 	va_end(ap);
 	log_write("\n", 1);
 	hal_cpu_halt();
-}
-
-/* base/'s assert() lands here. */
-void base_panic(const char *file, int line, const char *func, const char *msg)
-{
-	panic("%s:%d (%s): %s", file, line, func, msg);
 }

@@ -155,16 +155,18 @@ run_tests() {
 		return 0
 	fi
 
-	local select=()
+	local select=() listing
 	if [ -n "$test_name" ]; then
-		if meson test -C "$dir" --list 2>/dev/null | grep -qx "$test_name"; then
+		# "meson test --list" regenerates the build first, so the listing is
+		# current; its lines read "project:suite / name".
+		listing=$(meson test -C "$dir" --list 2>/dev/null | grep ' / ')
+		if sed 's|^.* / ||' <<<"$listing" | grep -qxF -- "$test_name"; then
 			select=("$test_name")
-		elif meson introspect --tests "$dir" |
-			python3 -c 'import json,sys; n=sys.argv[1]; sys.exit(0 if any(n in t["suite"] or ("keel:"+n) in t["suite"] for t in json.load(sys.stdin)) else 1)' "$test_name"; then
+		elif sed 's|^[^:]*:||; s| / .*$||' <<<"$listing" | grep -qxF -- "$test_name"; then
 			select=(--suite "$test_name")
 		else
-			echo "run.sh: no test or suite named '$test_name'; the tests are:" >&2
-			meson test -C "$dir" --list >&2
+			echo "run.sh: no test or suite named '$test_name'; the tests (suite / name) are:" >&2
+			sed 's|^[^:]*:||' <<<"$listing" >&2
 			return 2
 		fi
 	fi

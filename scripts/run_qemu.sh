@@ -171,6 +171,10 @@ find_firmware() {
 	return 1
 }
 
+if ! find_firmware && [ -z "${QEMU_FIRMWARE_DIR:-}" ]; then
+	echo "run_qemu.sh: no UEFI firmware for $arch yet; running scripts/bootstrap.sh"
+	bash "$SCRIPT_DIR/bootstrap.sh" --no-tests || die "bootstrap failed"
+fi
 find_firmware ||
 	die "no UEFI firmware for $arch (${fw_pairs[*]}) in: ${search[*]}; run scripts/bootstrap.sh or set QEMU_FIRMWARE_DIR"
 

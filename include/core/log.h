@@ -1,17 +1,20 @@
 /*
- * include/kernel/log.h - the kernel log.
+ * include/core/log.h - the kernel log.
  *
  * Every message goes into an in-memory ring (so early boot messages survive
  * until a console exists, and a debugger can read `log_ring`) and, once a
  * console is attached, out to it. Messages above the current level are
  * dropped before formatting.
  */
-#ifndef KERNEL_LOG_H
-#define KERNEL_LOG_H
+#ifndef CORE_LOG_H
+#define CORE_LOG_H
 
 #include <base/compiler.h>
 #include <stdarg.h>
 #include <stddef.h>
+
+/* Bytes of recent text the ring holds; older text is overwritten. */
+#define LOG_RING_SIZE 16384u
 
 enum log_level {
 	LOG_ERROR = 0, /* the kernel or a request failed */
@@ -51,4 +54,4 @@ size_t log_read_tail(char *buf, size_t size);
 #define log_info(...)  log_printf(LOG_INFO, __VA_ARGS__)
 #define log_debug(...) log_printf(LOG_DEBUG, __VA_ARGS__)
 
-#endif /* KERNEL_LOG_H */
+#endif /* CORE_LOG_H */

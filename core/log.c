@@ -1,5 +1,5 @@
 /*
- * kernel/log.c - the kernel log: a ring of recent text plus an optional console.
+ * core/log.c - the kernel log: a ring of recent text plus an optional console.
  *
  * The ring is a plain array indexed by a byte counter that only grows;
  * `written % LOG_RING_SIZE` is where the next byte lands, and the oldest byte
@@ -8,13 +8,11 @@
  * There is no lock yet: until the scheduling work brings SMP up, only the
  * boot CPU runs, with interrupts masked.
  */
-#include <base/hooks.h>
 #include <base/printf.h>
-#include <kernel/log.h>
+#include <core/log.h>
 #include <stdint.h>
 
-#define LOG_RING_SIZE 16384u /* a power of two, so the modulo is a mask */
-
+/* A power of two, so `written % LOG_RING_SIZE` is a mask. */
 STATIC_ASSERT((LOG_RING_SIZE & (LOG_RING_SIZE - 1)) == 0, "ring size must be a power of two");
 
 static char log_ring[LOG_RING_SIZE];
@@ -34,12 +32,6 @@ void log_write(const char *buf, size_t len)
 	ring_append(buf, len);
 	if (log_console)
 		log_console(buf, len);
-}
-
-/* base's printf() writes here: whoever links base provides base_write. */
-void base_write(const char *buf, size_t len)
-{
-	log_write(buf, len);
 }
 
 static void log_sink(void *ctx, const char *s, size_t len)
