@@ -62,11 +62,6 @@ build_prefix=""
 
 while [ $# -gt 0 ]; do
 	case "$1" in
-	--arch)
-		need_value "$1" $#
-		arch=$2
-		shift
-		;;
 	--all) all=1 ;;
 	-s | --setup) do_setup=1 ;;
 	-c | --compile) do_compile=1 ;;
@@ -99,26 +94,14 @@ while [ $# -gt 0 ]; do
 		boot_debug=true
 		options_given=1
 		;;
-	--builddir)
-		need_value "$1" $#
-		builddir=$2
-		shift
-		;;
-	--build-root)
-		need_value "$1" $#
-		build_root=$2
-		shift
-		;;
-	--build-prefix)
-		need_value "$1" $#
-		build_prefix=$2
-		shift
-		;;
 	-h | --help)
 		usage
 		exit 0
 		;;
-	*) usage_error "unknown option: $1" ;;
+	*)
+		take_target_option "$@" || usage_error "unknown option: $1"
+		shift
+		;;
 	esac
 	shift
 done

@@ -52,27 +52,7 @@ list_tests=0
 
 while [ $# -gt 0 ]; do
 	case "$1" in
-	--arch)
-		need_value "$1" $#
-		arch=$2
-		shift
-		;;
 	--all) all=1 ;;
-	--builddir)
-		need_value "$1" $#
-		builddir=$2
-		shift
-		;;
-	--build-root)
-		need_value "$1" $#
-		build_root=$2
-		shift
-		;;
-	--build-prefix)
-		need_value "$1" $#
-		build_prefix=$2
-		shift
-		;;
 	--smp)
 		need_value "$1" $#
 		smp=$2
@@ -102,7 +82,10 @@ while [ $# -gt 0 ]; do
 		usage
 		exit 0
 		;;
-	*) usage_error "unknown option: $1" ;;
+	*)
+		take_target_option "$@" || usage_error "unknown option: $1"
+		shift
+		;;
 	esac
 	shift
 done
@@ -116,15 +99,8 @@ if [ "$mode" != test ] && { [ -n "$test_name" ] || [ "$list_tests" = 1 ]; }; the
 fi
 
 qemu_args() { # ARCH: the run_qemu.sh arguments shared by QEMU and selftest mode
-	local a=$1
-	local args=(--arch "$a" --smp "$smp")
-	if [ -n "$builddir" ]; then
-		args+=(--builddir "$builddir")
-	else
-		[ -n "$build_root" ] && args+=(--build-root "$build_root")
-		[ -n "$build_prefix" ] && args+=(--build-prefix "$build_prefix")
-	fi
-	printf '%s\n' "${args[@]}"
+	printf '%s\n' --arch "$1" --smp "$smp"
+	build_dir_options
 }
 
 # ---------------------------------------------------------------- test mode
@@ -136,14 +112,9 @@ run_tests() {
 
 	if [ ! -f "$dir/meson-private/coredata.dat" ]; then
 		echo "run.sh: $dir is not configured; setting it up"
-		local bargs=(--arch "$a" --setup)
-		if [ -n "$builddir" ]; then
-			bargs+=(--builddir "$builddir")
-		else
-			[ -n "$build_root" ] && bargs+=(--build-root "$build_root")
-			[ -n "$build_prefix" ] && bargs+=(--build-prefix "$build_prefix")
-		fi
-		bash "$SCRIPT_DIR/build.sh" "${bargs[@]}"
+		local -a dir_opts
+		mapfile -t dir_opts < <(build_dir_options)
+		bash "$SCRIPT_DIR/build.sh" --arch "$a" --setup "${dir_opts[@]}"
 	elif [ "$(meson introspect --buildoptions "$dir" |
 		python3 -c 'import json,sys; print([o["value"] for o in json.load(sys.stdin) if o["name"]=="tests"][0])')" != True ]; then
 		echo "run.sh: $dir was configured with -Dtests=false; enabling the tests"

@@ -46,26 +46,6 @@ extra=()
 
 while [ $# -gt 0 ]; do
 	case "$1" in
-	--arch)
-		need_value "$1" $#
-		arch=$2
-		shift
-		;;
-	--builddir)
-		need_value "$1" $#
-		builddir=$2
-		shift
-		;;
-	--build-root)
-		need_value "$1" $#
-		build_root=$2
-		shift
-		;;
-	--build-prefix)
-		need_value "$1" $#
-		build_prefix=$2
-		shift
-		;;
 	--smp)
 		need_value "$1" $#
 		smp=$2
@@ -93,7 +73,10 @@ while [ $# -gt 0 ]; do
 		extra=("$@")
 		break
 		;;
-	*) usage_error "unknown option: $1" ;;
+	*)
+		take_target_option "$@" || usage_error "unknown option: $1"
+		shift
+		;;
 	esac
 	shift
 done

@@ -23,6 +23,35 @@ need_value() {
 	[ "$2" -ge 2 ] || usage_error "option $1 needs a value"
 }
 
+# The target options shared by build.sh, run.sh and run_qemu.sh:
+#   --arch ARCH, --builddir DIR, --build-root DIR, --build-prefix NAME
+# take_target_option "$@" sets the matching global (arch, builddir,
+# build_root, build_prefix) and returns 0 when $1 is one of them; the caller
+# then shifts the option and its value. Returns 1 for any other option.
+take_target_option() {
+	case "$1" in
+	--arch | --builddir | --build-root | --build-prefix) need_value "$1" $# ;;
+	*) return 1 ;;
+	esac
+	case "$1" in
+	--arch) arch=$2 ;;
+	--builddir) builddir=$2 ;;
+	--build-root) build_root=$2 ;;
+	--build-prefix) build_prefix=$2 ;;
+	esac
+}
+
+# The --builddir, or --build-root/--build-prefix, options given to this
+# script, one word per line, to hand on to another helper script.
+build_dir_options() {
+	if [ -n "$builddir" ]; then
+		printf '%s\n' --builddir "$builddir"
+		return
+	fi
+	[ -z "$build_root" ] || printf '%s\n' --build-root "$build_root"
+	[ -z "$build_prefix" ] || printf '%s\n' --build-prefix "$build_prefix"
+}
+
 valid_arch() {
 	local a
 	for a in "${KEEL_ARCHES[@]}"; do [ "$a" = "$1" ] && return 0; done

@@ -16,21 +16,27 @@
 #include <base/string.h>
 
 /*
- * Format with snprintf into a large buffer and check both the text and the
- * return value. line locates the failing case in this file.
+ * Format into a large buffer and check both the text and the return value.
+ * line locates the failing case in this file.
  */
-static __printf_like(3, 4) void check_line(int line, const char *expected, const char *fmt, ...)
+static void vcheck_line(int line, const char *expected, int expected_ret, const char *fmt,
+			va_list ap)
 {
 	char buf[512];
+	int ret = vsnprintf(buf, sizeof(buf), fmt, ap);
+
+	cr_assert_str_eq(buf, expected, "line %d: format \"%s\"", line, fmt);
+	cr_assert_eq(ret, expected_ret, "line %d: format \"%s\" returned %d", line, fmt, ret);
+}
+
+/* The expected return value is the length of the expected text. */
+static __printf_like(3, 4) void check_line(int line, const char *expected, const char *fmt, ...)
+{
 	va_list ap;
 
 	va_start(ap, fmt);
-	int ret = vsnprintf(buf, sizeof(buf), fmt, ap);
+	vcheck_line(line, expected, (int)strlen(expected), fmt, ap);
 	va_end(ap);
-
-	cr_assert_str_eq(buf, expected, "line %d: format \"%s\"", line, fmt);
-	cr_assert_eq(ret, (int)strlen(expected), "line %d: format \"%s\" returned %d", line, fmt,
-		     ret);
 }
 
 #define CHECK(expected, ...) check_line(__LINE__, expected, __VA_ARGS__)
@@ -43,15 +49,11 @@ static __printf_like(3, 4) void check_line(int line, const char *expected, const
  */
 static void check_raw_line(int line, const char *expected, int expected_ret, const char *fmt, ...)
 {
-	char buf[512];
 	va_list ap;
 
 	va_start(ap, fmt);
-	int ret = vsnprintf(buf, sizeof(buf), fmt, ap);
+	vcheck_line(line, expected, expected_ret, fmt, ap);
 	va_end(ap);
-
-	cr_assert_str_eq(buf, expected, "line %d: format \"%s\"", line, fmt);
-	cr_assert_eq(ret, expected_ret, "line %d: format \"%s\" returned %d", line, fmt, ret);
 }
 
 #define CHECK_RAW(expected, ...) \
