@@ -1,14 +1,91 @@
 /*
  * kernel/main.c - the kernel's C entry point and initialisation order.
  */
+#include <base/stdlib.h>
+#include <base/string.h>
+#include <core/boot_info.h>
 #include <core/log.h>
 #include <hal/cpu.h>
+#include <kernel/console.h>
+
+#ifdef KERNEL_SELFTESTS
+#include "test/selftest.h"
+#endif
 
 /* Called once, on the boot CPU, by the platform's _start. */
 __noreturn void kernel_main(void);
 
+#include "boot/boot.h"
+
+static void apply_loglevel(void)
+{
+	static const char *const names[] = { "error", "warn", "info", "debug" };
+	char value[16];
+
+	if (!boot_cmdline_get("loglevel", value, sizeof(value)))
+		return;
+	for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
+		if (strcmp(value, names[i]) == 0) {
+			log_set_level((enum log_level)i);
+			return;
+		}
+	}
+	log_warn("kernel: unknown loglevel '%s' (error, warn, info, debug)\n", value);
+}
+
+static void print_memory_map(void)
+{
+	static const char *const types[] = { "usable",	       "reserved",   "acpi-reclaimable",
+					     "acpi-nvs",       "bad",	     "loader-reclaimable",
+					     "kernel+modules", "framebuffer" };
+	const struct boot_info *bi = boot_info();
+
+	for (size_t i = 0; i < bi->memmap_count; i++) {
+		const struct boot_mem_region *r = &bi->memmap[i];
+
+		log_debug("  %016llx-%016llx %s\n", (unsigned long long)r->base,
+			  (unsigned long long)(r->base + r->length), types[r->type]);
+	}
+}
+
+#ifdef KERNEL_SELFTESTS
+/* kernel.selftest=1 runs the suites, kernel.selftest.suite=NAME one of them. */
+static void maybe_run_selftests(void)
+{
+	char run[8], suite[64];
+	bool wanted = false;
+
+	if (boot_cmdline_get("kernel.selftest", run, sizeof(run)) &&
+	    parse_bool(run, strlen(run), &wanted) != PARSE_OK)
+		log_warn("kernel: kernel.selftest=%s is not a boolean\n", run);
+	if (!wanted)
+		return;
+	bool one = boot_cmdline_get("kernel.selftest.suite", suite, sizeof(suite));
+
+	selftest_run(one ? suite : NULL);
+	hal_power_off();
+}
+#endif
+
 __noreturn void kernel_main(void)
 {
-	log_info("Keel %s on %s\n", KEEL_VERSION, KEEL_PLATFORM);
+	boot_info_adapt();
+	kernel_console_start();
+	apply_loglevel();
+
+	const struct boot_info *bi = boot_info();
+
+	log_info("Keel %s on %s, booted by %s %s\n", KEEL_VERSION, KEEL_PLATFORM,
+		 bi->loader_name[0] ? bi->loader_name : "an unnamed loader", bi->loader_version);
+	log_info("kernel: command line '%s'\n", bi->cmdline);
+	log_debug("kernel: image at 0x%llx (physical 0x%llx), direct map at 0x%llx\n",
+		  (unsigned long long)bi->kernel_virt, (unsigned long long)bi->kernel_phys,
+		  (unsigned long long)bi->hhdm_offset);
+	print_memory_map();
+
+#ifdef KERNEL_SELFTESTS
+	maybe_run_selftests();
+#endif
+	log_info("kernel: nothing more to do yet; halting\n");
 	hal_cpu_halt();
 }

@@ -60,9 +60,10 @@ done
 say() { [ "$quiet" = 1 ] || printf 'bootstrap: %s\n' "$*"; }
 
 # Packages from bookworm itself.
-build_pkgs=(bash git make python3 meson ninja-build pkg-config
+# gcc builds the native build tools (boot/tools/elf2pe) as well as the tests.
+build_pkgs=(bash git make python3 meson ninja-build pkg-config gcc libc6-dev
 	clang-19 lld-19 llvm-19 clang-format-19 mtools xorriso ca-certificates)
-test_pkgs=(gcc libc6-dev libcriterion-dev)
+test_pkgs=(libcriterion-dev)
 firmware_pkgs=(ovmf qemu-efi-aarch64)
 # QEMU 10 comes from bookworm-backports: 7.2 cannot run the riscv64 and
 # loongarch64 firmware (DECISIONS D3).

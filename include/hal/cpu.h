@@ -7,6 +7,8 @@
 #define HAL_CPU_H
 
 #include <base/compiler.h>
+#include <stdbool.h>
+#include <stdint.h>
 
 /*
  * Stop the calling CPU for good: mask its interrupts, then park it in the
@@ -17,5 +19,30 @@
  * kernel has a heap or a console. Never returns.
  */
 __noreturn void hal_cpu_halt(void);
+
+/* A small number naming the calling CPU (0 for the boot CPU). Context: any. */
+unsigned hal_cpu_id(void);
+
+/*
+ * Print the calling CPU's registers through the kernel log, one line per
+ * few registers, for panic(). Shows the state at the call, as far as C can
+ * see it: general-purpose registers, stack and frame pointer, and the
+ * privileged registers that describe the CPU's mode and paging.
+ */
+void hal_cpu_print_registers(void);
+
+/*
+ * One step of a frame-pointer backtrace: given the frame pointer `fp` of a
+ * function, store its caller's frame pointer and the return address into
+ * the caller. Returns false when fp cannot be a frame (NULL, misaligned, not
+ * a kernel address), which ends the walk.
+ */
+bool hal_frame_unwind(uintptr_t fp, uintptr_t *caller_fp, uintptr_t *return_address);
+
+/*
+ * Turn the machine off (ACPI, PSCI, SBI or the platform's power register),
+ * for the end of an automated selftest run. If no method works, halts.
+ */
+__noreturn void hal_power_off(void);
 
 #endif /* HAL_CPU_H */

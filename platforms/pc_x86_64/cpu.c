@@ -1,6 +1,11 @@
 /*
  * platforms/pc_x86_64/cpu.c - HAL cpu contract for x86_64.
  */
+#include "io.h"
+
+#include <core/acpi.h>
+#include <core/boot_info.h>
+#include <core/log.h>
 #include <hal/cpu.h>
 
 __noreturn void hal_cpu_halt(void)
@@ -8,4 +13,80 @@ __noreturn void hal_cpu_halt(void)
 	/* hlt returns after an NMI or SMI even with IF clear, hence the loop. */
 	for (;;)
 		__asm__ volatile("cli; hlt" ::: "memory");
+}
+
+unsigned hal_cpu_id(void)
+{
+	return 0; /* one CPU until SMP bring-up (scheduling work) */
+}
+
+void hal_cpu_print_registers(void)
+{
+	uint64_t r[16], cr0, cr2, cr3, cr4, rflags;
+
+	/* The values at this point of the call, stored before C disturbs them more. */
+	__asm__ volatile("mov %%rax, 0(%0)\n\tmov %%rbx, 8(%0)\n\tmov %%rcx, 16(%0)\n\t"
+			 "mov %%rdx, 24(%0)\n\tmov %%rsi, 32(%0)\n\tmov %%rdi, 40(%0)\n\t"
+			 "mov %%rbp, 48(%0)\n\tmov %%rsp, 56(%0)\n\tmov %%r8, 64(%0)\n\t"
+			 "mov %%r9, 72(%0)\n\tmov %%r10, 80(%0)\n\tmov %%r11, 88(%0)\n\t"
+			 "mov %%r12, 96(%0)\n\tmov %%r13, 104(%0)\n\tmov %%r14, 112(%0)\n\t"
+			 "mov %%r15, 120(%0)"
+			 :
+			 : "r"(r)
+			 : "memory");
+	__asm__ volatile("mov %%cr0, %0" : "=r"(cr0));
+	__asm__ volatile("mov %%cr2, %0" : "=r"(cr2));
+	__asm__ volatile("mov %%cr3, %0" : "=r"(cr3));
+	__asm__ volatile("mov %%cr4, %0" : "=r"(cr4));
+	__asm__ volatile("pushfq; pop %0" : "=r"(rflags));
+
+	static const char *const names[16] = { "rax", "rbx", "rcx", "rdx", "rsi", "rdi",
+					       "rbp", "rsp", "r8",  "r9",  "r10", "r11",
+					       "r12", "r13", "r14", "r15" };
+
+	for (int i = 0; i < 16; i += 4)
+		log_error("  %-3s %016llx  %-3s %016llx  %-3s %016llx  %-3s %016llx\n", names[i],
+			  (unsigned long long)r[i], names[i + 1], (unsigned long long)r[i + 1],
+			  names[i + 2], (unsigned long long)r[i + 2], names[i + 3],
+			  (unsigned long long)r[i + 3]);
+	log_error("  cr0 %016llx  cr2 %016llx  cr3 %016llx  cr4 %016llx\n", (unsigned long long)cr0,
+		  (unsigned long long)cr2, (unsigned long long)cr3, (unsigned long long)cr4);
+	log_error("  rflags %016llx\n", (unsigned long long)rflags);
+}
+
+bool hal_frame_unwind(uintptr_t fp, uintptr_t *caller_fp, uintptr_t *return_address)
+{
+	/* [fp] = the caller's rbp, [fp + 8] = the return address (push rbp; mov rsp, rbp). */
+	if (fp == 0 || fp % 8 != 0 || fp < UINT64_C(0xffff800000000000))
+		return false;
+	const uintptr_t *frame = (const uintptr_t *)fp;
+
+	*caller_fp = frame[0];
+	*return_address = frame[1];
+	return true;
+}
+
+__noreturn void hal_power_off(void)
+{
+	struct acpi_s5 s5;
+
+	/* ACPI soft-off: SLP_TYP from \_S5 with SLP_EN, into PM1a (and PM1b). */
+	bool have = boot_info()->rsdp_phys != 0 && acpi_s5(&s5);
+	if (have && s5.pm1a_cnt.space_id == ACPI_GAS_IO) {
+		outw((uint16_t)s5.pm1a_cnt.address,
+		     (uint16_t)(s5.slp_typa << ACPI_PM1_SLP_TYP_SHIFT | ACPI_PM1_SLP_EN));
+		if (s5.pm1b_cnt.address != 0 && s5.pm1b_cnt.space_id == ACPI_GAS_IO)
+			outw((uint16_t)s5.pm1b_cnt.address,
+			     (uint16_t)(s5.slp_typb << ACPI_PM1_SLP_TYP_SHIFT | ACPI_PM1_SLP_EN));
+	}
+	/*
+	 * The chipset powers off asynchronously (QEMU acts on the request from
+	 * its main loop); give it time before trying the next method.
+	 */
+	for (unsigned long i = 0; i < 50000000; i++)
+		__asm__ volatile("pause");
+	/* QEMU's isa-debug-exit device (run_qemu.sh adds it at port 0xf4). */
+	outb(0xf4, 0x00);
+	log_error("power-off failed: halting\n");
+	hal_cpu_halt();
 }

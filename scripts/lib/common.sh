@@ -107,7 +107,7 @@ keel_firmware_cached() {
 # Tools the cross build needs; prints the first one missing.
 missing_build_tool() {
 	local t
-	for t in meson ninja clang-19 ld.lld-19 llvm-ar-19 llvm-strip-19 llvm-objcopy-19 mformat xorriso; do
+	for t in meson ninja cc clang-19 ld.lld-19 llvm-ar-19 llvm-strip-19 llvm-objcopy-19 mformat xorriso; do
 		command -v "$t" >/dev/null 2>&1 || {
 			echo "$t"
 			return 0

@@ -1,0 +1,60 @@
+/*
+ * boot/loader/arch.h - what each architecture provides to the loader.
+ *
+ * Implemented in boot/loader/arch/<arch>/. The generic loader decides what
+ * to map; the architecture decides how: page-table formats, memory
+ * attributes, and the exact CPU state the kernel is entered with (Limine
+ * protocol, fact sheet section 6).
+ */
+#ifndef LOADER_ARCH_H
+#define LOADER_ARCH_H
+
+#include <base/compiler.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Mapping attributes for arch_map(). Every mapping is readable. */
+#define MAP_WRITE	(1u << 0)
+#define MAP_EXEC	(1u << 1)
+#define MAP_FRAMEBUFFER (1u << 2) /* write-combining / non-cacheable, 4 KiB pages */
+
+/* e_machine of the kernels this loader boots. */
+extern const uint16_t arch_elf_machine;
+
+/*
+ * Choose the paging mode (within the kernel's [min_mode, max_mode] from its
+ * paging-mode request; the loader's defaults when it sent none) and create
+ * the empty top-level table. Returns 0, or -1 with a reason in err when no
+ * mode fits or memory runs out.
+ */
+int arch_paging_init(uint64_t min_mode, uint64_t max_mode, char *err, size_t err_size);
+
+/* The paging mode chosen (protocol values) and the HHDM offset it implies. */
+uint64_t arch_paging_mode(void);
+uint64_t arch_hhdm_offset(void);
+
+/*
+ * Map [va, va + size) to [pa, pa + size) in the kernel's tables. va, pa and
+ * size are multiples of 4 KiB; larger pages are used where alignment and
+ * attributes allow. Returns 0, or -1 when a table page cannot be allocated
+ * or the range is already mapped differently.
+ */
+int arch_map(uint64_t va, uint64_t pa, uint64_t size, unsigned attrs);
+
+/*
+ * Everything the final jump needs that must be allocated or asked of the
+ * firmware while boot services still run (descriptor tables, trampolines).
+ * Called once all mappings are in place. Returns 0 or -1 with err.
+ */
+int arch_prepare_handoff(char *err, size_t err_size);
+
+/*
+ * After ExitBootServices: switch to the kernel's tables and CPU state and
+ * jump to `entry` with the stack pointer at `stack_top` (an HHDM address).
+ */
+__noreturn void arch_handoff(uint64_t entry, uint64_t stack_top);
+
+/* Write back caches for [start, start+size) (identity addresses) and drop stale instructions. */
+void arch_sync_icache(uint64_t start, uint64_t size);
+
+#endif /* LOADER_ARCH_H */

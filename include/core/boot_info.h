@@ -1,0 +1,96 @@
+/*
+ * include/core/boot_info.h - what the boot loader told the kernel, adapted.
+ *
+ * kernel/boot/ reads the boot protocol's responses once, checks them, and
+ * copies what the rest of the kernel needs into this structure, in kernel
+ * memory, so that nothing depends on the protocol's layouts or on loader
+ * memory that will be reclaimed. core/ and the platforms read it through
+ * boot_info(); only kernel/boot/ writes it.
+ */
+#ifndef CORE_BOOT_INFO_H
+#define CORE_BOOT_INFO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define BOOT_MEMMAP_MAX	 256
+#define BOOT_CMDLINE_MAX 1024
+#define BOOT_MODULES_MAX 16
+#define BOOT_NAME_MAX	 64
+
+enum boot_mem_type {
+	BOOT_MEM_USABLE,		 /* free RAM */
+	BOOT_MEM_RESERVED,		 /* never touch */
+	BOOT_MEM_ACPI_RECLAIMABLE,	 /* free once ACPI tables are consumed */
+	BOOT_MEM_ACPI_NVS,		 /* firmware's, never touch */
+	BOOT_MEM_BAD,			 /* faulty RAM */
+	BOOT_MEM_BOOTLOADER_RECLAIMABLE, /* free once boot data is consumed */
+	BOOT_MEM_KERNEL_AND_MODULES,	 /* the kernel image and modules */
+	BOOT_MEM_FRAMEBUFFER,
+};
+
+struct boot_mem_region {
+	uint64_t base; /* physical */
+	uint64_t length;
+	enum boot_mem_type type;
+};
+
+struct boot_module {
+	uint64_t phys; /* page-aligned physical address of the contents */
+	uint64_t size;
+	char path[BOOT_NAME_MAX * 2];
+	char cmdline[BOOT_NAME_MAX * 2];
+};
+
+struct boot_framebuffer {
+	uint64_t phys;
+	uint64_t width, height, pitch; /* pitch in bytes */
+	uint16_t bpp;
+	uint8_t red_size, red_shift, green_size, green_shift, blue_size, blue_shift;
+};
+
+struct boot_info {
+	uint64_t hhdm_offset; /* virtual address of physical 0 */
+	uint64_t kernel_phys; /* where the lowest kernel segment sits */
+	uint64_t kernel_virt; /* its link address */
+
+	/* Sorted by base; USABLE and BOOTLOADER_RECLAIMABLE page-aligned and disjoint. */
+	struct boot_mem_region memmap[BOOT_MEMMAP_MAX];
+	size_t memmap_count;
+
+	char cmdline[BOOT_CMDLINE_MAX];
+
+	struct boot_module modules[BOOT_MODULES_MAX];
+	size_t module_count;
+
+	uint64_t rsdp_phys; /* 0 when the firmware has no ACPI */
+	uint64_t dtb_phys;  /* 0 when there is no device tree */
+	bool uefi;	    /* booted from 64-bit UEFI (else BIOS or SBI) */
+	bool have_framebuffer;
+	struct boot_framebuffer framebuffer;
+	int64_t boot_time;    /* UNIX seconds, 0 when unknown */
+	uint64_t paging_mode; /* the protocol's value for this architecture */
+
+	char loader_name[BOOT_NAME_MAX];
+	char loader_version[BOOT_NAME_MAX];
+};
+
+/* The boot information; valid once kernel_main has adapted it. */
+const struct boot_info *boot_info(void);
+
+/* A pointer to physical address `phys` through the direct map. */
+static inline void *phys_to_virt(uint64_t phys)
+{
+	return (void *)(uintptr_t)(phys + boot_info()->hhdm_offset);
+}
+
+/*
+ * The value of `key` on the kernel command line ("key=value" words,
+ * separated by spaces): copies it into buf (NUL-terminated) and returns
+ * true; a bare "key" gives "". False when the key is absent or the value
+ * does not fit.
+ */
+bool boot_cmdline_get(const char *key, char *buf, size_t size);
+
+#endif /* CORE_BOOT_INFO_H */

@@ -1,0 +1,55 @@
+/*
+ * kernel/test/selftests/harness.c - suites that fail on purpose.
+ *
+ * They check the harness itself: run one with kernel.selftest.suite=NAME
+ * and the run must end in FAIL (selftest_fail) or a panic report
+ * (selftest_panic), and scripts/run.sh must exit non-zero. Neither runs
+ * when all suites run.
+ */
+#include "../selftest.h"
+
+#include <kernel/panic.h>
+
+static void deliberate_failure(struct selftest *t)
+{
+	ST_ASSERT_EQ(t, 1 + 1, 3);
+}
+
+static void deliberate_failure_with_cleanup(struct selftest *t)
+{
+	int resource = 1;
+
+	ST_ASSERT_EQ_GOTO(t, resource, 0, out);
+out:
+	resource = 0; /* the cleanup a real test would do */
+	ST_ASSERT_EQ(t, resource, 0);
+}
+
+static const struct kernel_selftest_case fail_cases[] = {
+	{ "deliberate_failure", deliberate_failure },
+	{ "deliberate_failure_with_cleanup", deliberate_failure_with_cleanup },
+};
+
+const struct kernel_selftest_suite selftest_suite_selftest_fail = {
+	.name = "selftest_fail",
+	.cases = fail_cases,
+	.count = ARRAY_SIZE(fail_cases),
+	.explicit_only = true,
+};
+
+static void deliberate_panic(struct selftest *t)
+{
+	(void)t;
+	panic("deliberate panic from the selftest_panic suite");
+}
+
+static const struct kernel_selftest_case panic_cases[] = {
+	{ "deliberate_panic", deliberate_panic },
+};
+
+const struct kernel_selftest_suite selftest_suite_selftest_panic = {
+	.name = "selftest_panic",
+	.cases = panic_cases,
+	.count = ARRAY_SIZE(panic_cases),
+	.explicit_only = true,
+};
