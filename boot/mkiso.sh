@@ -96,7 +96,11 @@ for m in "${modules[@]}"; do
 	mcopy -i "$img" "$m" "::/boot/$(basename "$m")"
 done
 
-xorriso -as mkisofs -quiet -R -J -V KEEL \
+# xorriso prints its banner on stderr even with -quiet: show its output only on failure.
+if ! xorriso -as mkisofs -quiet -R -J -V KEEL \
 	-e efiboot.img -no-emul-boot -isohybrid-gpt-basdat \
-	-o "$output.tmp" "$work/iso"
+	-o "$output.tmp" "$work/iso" >"$work/xorriso.log" 2>&1; then
+	cat "$work/xorriso.log" >&2
+	exit 1
+fi
 mv "$output.tmp" "$output"

@@ -173,6 +173,8 @@ run_tests() {
 # ------------------------------------------------------------ selftest mode
 run_selftest() {
 	local a=$1 log qpid start status marker=""
+	# A failed verdict, a kernel panic, or a loader that refused to boot.
+	local fail_pattern='selftest: result: FAIL|KERNEL PANIC|^panic:|loader: error:'
 	local -a args
 	mapfile -t args < <(qemu_args "$a")
 	log=$(mktemp)
@@ -186,7 +188,7 @@ run_selftest() {
 	while kill -0 "$qpid" 2>/dev/null; do
 		if grep -q 'selftest: result: PASS' "$log"; then
 			marker=PASS
-		elif grep -qE 'selftest: result: FAIL|^panic:|KERNEL PANIC' "$log"; then
+		elif grep -qE "$fail_pattern" "$log"; then
 			marker=FAIL
 		fi
 		[ -n "$marker" ] && break
@@ -207,7 +209,7 @@ run_selftest() {
 	wait "$tpid" 2>/dev/null || true
 	if [ -z "$marker" ]; then
 		grep -q 'selftest: result: PASS' "$log" && marker=PASS
-		grep -qE 'selftest: result: FAIL|^panic:|KERNEL PANIC' "$log" && marker=FAIL
+		grep -qE "$fail_pattern" "$log" && marker=FAIL
 	fi
 	rm -f "$log"
 	case "$marker" in

@@ -37,7 +37,7 @@ static uint64_t rd64(const uint8_t *p)
 static int fail(char *err, size_t err_size, const char *what, uint64_t value)
 {
 	if (err_size > 0)
-		snprintf(err, err_size, "kernel ELF: %s (0x%llx)", what, (unsigned long long)value);
+		snprintf(err, err_size, "kernel ELF: %s 0x%llx", what, (unsigned long long)value);
 	return -1;
 }
 

@@ -138,8 +138,10 @@ static int read_headers(struct converter *c)
 			c, "program header table (offset 0x%llx, %u entries) lies outside the file",
 			ull(eh->e_phoff), eh->e_phnum);
 
-	/* Only the segment types that decide the image are kept; notes and the
-	 * like (PT_GNU_STACK, PT_RISCV_ATTRIBUTES...) do not affect it. */
+	/*
+	 * Only the segment types that decide the image are kept; notes and the
+	 * like (PT_GNU_STACK, PT_RISCV_ATTRIBUTES...) do not affect it.
+	 */
 	for (unsigned i = 0; i < eh->e_phnum; i++) {
 		struct elf64_phdr ph;
 
@@ -433,7 +435,12 @@ static int read_relocations(struct converter *c, const struct rela_table *rt)
 int elf2pe_convert(const uint8_t *elf, size_t elf_size, struct elf2pe_output *out, char *err,
 		   size_t err_size)
 {
-	struct converter *c;
+	struct converter c = {
+		.elf = elf,
+		.elf_size = elf == NULL ? 0 : elf_size,
+		.err = err,
+		.err_size = err_size,
+	};
 	struct rela_table rt;
 	uint8_t *img = NULL;
 	int ret = -1;
@@ -443,34 +450,22 @@ int elf2pe_convert(const uint8_t *elf, size_t elf_size, struct elf2pe_output *ou
 	if (err != NULL && err_size > 0)
 		err[0] = '\0';
 
-	/* The converter state is large (section tables), so it lives on the heap. */
-	c = calloc(1, sizeof(*c));
-	if (c == NULL) {
-		if (err != NULL && err_size > 0)
-			snprintf(err, err_size, "out of memory");
-		return -1;
-	}
-	c->elf = elf;
-	c->elf_size = elf == NULL ? 0 : elf_size;
-	c->err = err;
-	c->err_size = err_size;
-
-	if (read_headers(c) < 0 || check_segments(c) < 0 || read_dynamic(c, &rt) < 0 ||
-	    read_relocations(c, &rt) < 0 || elf2pe_plan_layout(c) < 0)
+	if (read_headers(&c) < 0 || check_segments(&c) < 0 || read_dynamic(&c, &rt) < 0 ||
+	    read_relocations(&c, &rt) < 0 || elf2pe_plan_layout(&c) < 0)
 		goto out;
 
-	img = calloc(1, c->file_size);
+	/* Zeroed, so padding and the gaps between raw data need no writing. */
+	img = calloc(1, c.file_size);
 	if (img == NULL) {
-		elf2pe_fail(c, "out of memory for a %zu-byte image", c->file_size);
+		elf2pe_fail(&c, "out of memory for a %zu-byte image", c.file_size);
 		goto out;
 	}
-	elf2pe_write_image(c, img);
+	elf2pe_write_image(&c, img);
 	out->data = img;
-	out->size = c->file_size;
+	out->size = c.file_size;
 	ret = 0;
 out:
-	free(c->fixups);
-	free(c);
+	free(c.fixups);
 	return ret;
 }
 

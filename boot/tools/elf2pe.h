@@ -47,9 +47,10 @@ struct elf2pe_output {
  * Convert the ELF64 image `elf` of `elf_size` bytes into a PE32+ EFI
  * application.
  *
- * `elf` may have any alignment and is only read, never written. The input is
- * treated as untrusted: every offset and size in it is checked before use, so
- * a truncated or corrupt file is refused rather than read out of bounds.
+ * `elf` may have any alignment and is only read, never written; a NULL `elf`
+ * is refused like an empty file. The input is treated as untrusted: every
+ * offset and size in it is checked before use, so a truncated or corrupt file
+ * is refused rather than read out of bounds.
  *
  * On success, returns 0 and stores a newly allocated image in *out; the
  * caller releases it with elf2pe_free(). If `err` is not NULL and `err_size`

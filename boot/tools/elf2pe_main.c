@@ -16,7 +16,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,6 +33,7 @@ static void usage(FILE *f)
 		   "renamed to OUTPUT.efi.\n");
 }
 
+/* Print "elf2pe: FILE: MESSAGE" and return the exit status of a failed run. */
 static int report(const char *file, const char *message)
 {
 	fprintf(stderr, "elf2pe: %s: %s\n", file, message);

@@ -138,8 +138,10 @@ int elf2pe_plan_layout(struct converter *c)
 		const struct elf64_phdr *ph = &c->loads[i];
 		struct pe_section *s = &c->sections[i];
 
-		/* p_filesz <= p_memsz, so the raw data never spills into the next
-		 * page-aligned section even after rounding to the file alignment. */
+		/*
+		 * p_filesz <= p_memsz and FileAlignment divides SectionAlignment,
+		 * so SizeOfRawData never reaches into the next section's pages.
+		 */
 		s->virtual_address = (uint32_t)ph->p_vaddr;
 		s->virtual_size = (uint32_t)ph->p_memsz;
 		s->raw_size = (uint32_t)align_up(ph->p_filesz, PE_FILE_ALIGNMENT);
@@ -170,7 +172,7 @@ int elf2pe_plan_layout(struct converter *c)
 	c->reloc_size = (uint32_t)emit_reloc_blocks(c, NULL);
 	image_end = align_up(reloc_rva + c->reloc_size, PE_SECTION_ALIGNMENT);
 	reloc = &c->sections[c->nloads];
-	memcpy(reloc->name, ".reloc\0", 8);
+	name_section(reloc, ".reloc", 1);
 	reloc->virtual_address = (uint32_t)reloc_rva;
 	reloc->virtual_size = c->reloc_size;
 	reloc->raw_offset = (uint32_t)file_off;

@@ -1,10 +1,38 @@
 /*
  * platforms/pc_loongarch64/cpu.c - HAL cpu contract for loongarch64.
  */
+#include <core/acpi.h>
+#include <core/boot_info.h>
+#include <core/log.h>
 #include <hal/cpu.h>
 
-#define CSR_CRMD 0x0
-#define CRMD_IE	 (1UL << 2)
+#define CSR_CRMD  0x0
+#define CSR_PRMD  0x1
+#define CSR_ESTAT 0x5
+#define CSR_ERA	  0x6
+#define CSR_BADV  0x7
+#define CSR_PGDL  0x19
+#define CSR_PGDH  0x1a
+#define CRMD_IE	  (1UL << 2)
+
+/* CPUCFG words that give the stable counter's frequency: FREQ * MUL / DIV. */
+#define CPUCFG_CC_FREQ	 4
+#define CPUCFG_CC_MULDIV 5
+
+/*
+ * The lowest address a kernel stack frame can have: the HHDM base, where
+ * the loader puts the boot stack. Every address from here up has bits 63:48
+ * all set, so it is legal (la464 has 48-bit virtual addresses) and
+ * translated through PGDH; lower upper-half addresses would fault.
+ */
+#define KERNEL_SPACE_BASE UINT64_C(0xffff000000000000)
+
+#define csr_read(csr)                                                   \
+	({                                                              \
+		unsigned long v_;                                       \
+		__asm__ volatile("csrrd %0, %1" : "=r"(v_) : "i"(csr)); \
+		v_;                                                     \
+	})
 
 __noreturn void hal_cpu_halt(void)
 {
@@ -17,4 +45,120 @@ __noreturn void hal_cpu_halt(void)
 			 : "memory");
 	for (;;)
 		__asm__ volatile("idle 0" ::: "memory");
+}
+
+unsigned hal_cpu_id(void)
+{
+	return 0; /* one CPU until SMP bring-up (scheduling work) */
+}
+
+void hal_cpu_print_registers(void)
+{
+	uint64_t r[32];
+
+	/* The values at this point of the call, stored before C disturbs them more. */
+	__asm__ volatile("st.d $r1, %0, 8\n\tst.d $r2, %0, 16\n\tst.d $r3, %0, 24\n\t"
+			 "st.d $r4, %0, 32\n\tst.d $r5, %0, 40\n\tst.d $r6, %0, 48\n\t"
+			 "st.d $r7, %0, 56\n\tst.d $r8, %0, 64\n\tst.d $r9, %0, 72\n\t"
+			 "st.d $r10, %0, 80\n\tst.d $r11, %0, 88\n\tst.d $r12, %0, 96\n\t"
+			 "st.d $r13, %0, 104\n\tst.d $r14, %0, 112\n\tst.d $r15, %0, 120\n\t"
+			 "st.d $r16, %0, 128\n\tst.d $r17, %0, 136\n\tst.d $r18, %0, 144\n\t"
+			 "st.d $r19, %0, 152\n\tst.d $r20, %0, 160\n\tst.d $r21, %0, 168\n\t"
+			 "st.d $r22, %0, 176\n\tst.d $r23, %0, 184\n\tst.d $r24, %0, 192\n\t"
+			 "st.d $r25, %0, 200\n\tst.d $r26, %0, 208\n\tst.d $r27, %0, 216\n\t"
+			 "st.d $r28, %0, 224\n\tst.d $r29, %0, 232\n\tst.d $r30, %0, 240\n\t"
+			 "st.d $r31, %0, 248"
+			 :
+			 : "r"(r)
+			 : "memory");
+	r[0] = 0; /* $zero */
+
+	/* The psABI names; $r21 has none (reserved by the ABI). */
+	static const char *const names[32] = { "zero", "ra", "tp", "sp", "a0", "a1",  "a2", "a3",
+					       "a4",   "a5", "a6", "a7", "t0", "t1",  "t2", "t3",
+					       "t4",   "t5", "t6", "t7", "t8", "r21", "fp", "s0",
+					       "s1",   "s2", "s3", "s4", "s5", "s6",  "s7", "s8" };
+
+	for (int i = 1; i < 32; i += 4) {
+		log_error("  %-3s %016llx", names[i], (unsigned long long)r[i]);
+		for (int j = i + 1; j < i + 4 && j < 32; j++)
+			log_error("  %-3s %016llx", names[j], (unsigned long long)r[j]);
+		log_error("\n");
+	}
+	log_error("  crmd %016llx  prmd %016llx  estat %016llx  era  %016llx\n",
+		  (unsigned long long)csr_read(CSR_CRMD), (unsigned long long)csr_read(CSR_PRMD),
+		  (unsigned long long)csr_read(CSR_ESTAT), (unsigned long long)csr_read(CSR_ERA));
+	log_error("  badv %016llx  pgdl %016llx  pgdh  %016llx\n",
+		  (unsigned long long)csr_read(CSR_BADV), (unsigned long long)csr_read(CSR_PGDL),
+		  (unsigned long long)csr_read(CSR_PGDH));
+}
+
+bool hal_frame_unwind(uintptr_t fp, uintptr_t *caller_fp, uintptr_t *return_address)
+{
+	/*
+	 * clang's LoongArch prologue with a frame pointer stores $ra at
+	 * [$sp + size - 8] and the caller's $fp at [$sp + size - 16], then
+	 * points $fp at the frame's top ($sp + size). So [fp - 8] is the
+	 * return address and [fp - 16] the caller's frame pointer.
+	 */
+	if (fp < KERNEL_SPACE_BASE + 16 || fp % 8 != 0)
+		return false;
+	const uintptr_t *frame = (const uintptr_t *)fp;
+
+	*caller_fp = frame[-2];
+	*return_address = frame[-1];
+	return true;
+}
+
+static uint32_t cpucfg(uint32_t word)
+{
+	uint32_t v;
+
+	__asm__ volatile("cpucfg %0, %1" : "=r"(v) : "r"(word));
+	return v;
+}
+
+/* Spin for about `ms` milliseconds on the stable counter (rdtime.d). */
+static void delay_ms(unsigned ms)
+{
+	uint32_t muldiv = cpucfg(CPUCFG_CC_MULDIV);
+	uint64_t mul = muldiv & 0xffff, div = muldiv >> 16;
+	uint64_t hz = (uint64_t)cpucfg(CPUCFG_CC_FREQ) * (mul ? mul : 1) / (div ? div : 1);
+	uint64_t start, now;
+
+	if (hz == 0)
+		hz = 100000000; /* what QEMU reports: 100 MHz */
+	__asm__ volatile("rdtime.d %0, $zero" : "=r"(start));
+	do {
+		__asm__ volatile("rdtime.d %0, $zero" : "=r"(now));
+	} while (now - start < hz / 1000 * ms);
+}
+
+__noreturn void hal_power_off(void)
+{
+	struct acpi_s5 s5;
+
+	if (boot_info()->rsdp_phys == 0) {
+		log_error("power-off: the firmware gave no ACPI tables: halting\n");
+		hal_cpu_halt();
+	}
+	/*
+	 * QEMU's loongarch virt machine has hardware-reduced ACPI: no PM1
+	 * blocks, but a sleep control register (in its GED device) that
+	 * takes SLP_TYP from \_S5 together with SLP_EN, as one byte.
+	 */
+	if (!acpi_s5(&s5)) {
+		log_error("power-off: no FADT or \\_S5 in the ACPI tables\n");
+	} else if (!s5.hw_reduced || s5.sleep_control.address == 0 ||
+		   s5.sleep_control.space_id != ACPI_GAS_MEMORY) {
+		log_error("power-off: no memory-mapped ACPI sleep control register\n");
+	} else {
+		volatile uint8_t *sleep_control = phys_to_virt(s5.sleep_control.address);
+
+		*sleep_control = (uint8_t)(s5.slp_typa << ACPI_SLEEP_TYP_SHIFT | ACPI_SLEEP_EN);
+		/* QEMU acts on the request from its main loop: give it time. */
+		delay_ms(1000);
+	}
+	log_error("power-off failed: halting\n");
+	hal_cpu_halt();
 }

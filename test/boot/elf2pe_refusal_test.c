@@ -455,9 +455,11 @@ Test(elf2pe_refusal, every_truncation_of_a_valid_image)
 	char err[256];
 	struct elfb b;
 
-	/* The standard image ends with the last byte of .data, so every cut
+	/*
+	 * The standard image ends with the last byte of .data, so every cut
 	 * removes bytes a check needs. Each prefix gets its own allocation of
-	 * exactly its length, so ASan flags any read past it. */
+	 * exactly its length, so ASan flags any read past it.
+	 */
 	std_image(&b);
 	for (size_t len = 0; len < b.size; len++) {
 		uint8_t *prefix = malloc(len ? len : 1);

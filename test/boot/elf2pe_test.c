@@ -110,32 +110,35 @@ static void check_std_contents(const struct pe_view *v, const struct elfb *elf)
 }
 
 /*
- * The standard relocations, sorted and grouped: page 0x2000 and 0x4000 have
- * one fixup plus an ABSOLUTE pad each, page 0x3000 has four and no pad.
+ * The standard relocations, sorted and grouped: pages 0x2000 and 0x4000 have
+ * one fixup plus an ABSOLUTE (0) pad each, page 0x3000 has four and no pad.
  */
 static void check_std_relocs(const struct pe_view *v)
 {
-	static const uint32_t want_words[] = {
-		0x2000,
-		12,
-		DIR64 | 0x040u | 0u << 16,
-		0x3000,
-		16,
-		(DIR64 | 0x000u) | (DIR64 | 0x010u) << 16,
-		(DIR64 | 0x020u) | (DIR64 | 0xff8u) << 16,
-		0x4000,
-		12,
-		DIR64 | 0x000u | 0u << 16,
+	static const struct {
+		uint32_t page;
+		uint32_t size;
+		uint16_t entries[4];
+	} want[] = {
+		{ 0x2000, 12, { DIR64 | 0x040, 0 } },
+		{ 0x3000, 16, { DIR64 | 0x000, DIR64 | 0x010, DIR64 | 0x020, DIR64 | 0xff8 } },
+		{ 0x4000, 12, { DIR64 | 0x000, 0 } },
 	};
 	uint32_t rva = pe_u32(v, v->opt + OPT_DATA_DIRECTORY(DIR_BASERELOC));
 	uint32_t size = pe_u32(v, v->opt + OPT_DATA_DIRECTORY(DIR_BASERELOC) + 4);
 	size_t off;
 
 	cr_assert_eq(rva, STD_IMAGE_END, "BASERELOC directory RVA");
-	cr_assert_eq(size, sizeof(want_words), "BASERELOC directory size");
+	cr_assert_eq(size, 12 + 16 + 12, "BASERELOC directory size");
 	off = pe_rva_to_off(v, rva, size);
-	for (unsigned i = 0; i < sizeof(want_words) / 4; i++)
-		cr_assert_eq(pe_u32(v, off + 4 * i), want_words[i], "relocation word %u", i);
+	for (unsigned b = 0; b < 3; b++) {
+		cr_assert_eq(pe_u32(v, off), want[b].page, "block %u PageRVA", b);
+		cr_assert_eq(pe_u32(v, off + 4), want[b].size, "block %u BlockSize", b);
+		for (unsigned e = 0; e < (want[b].size - 8) / 2; e++)
+			cr_assert_eq(pe_u16(v, off + 8 + 2 * e), want[b].entries[e],
+				     "block %u entry %u", b, e);
+		off += want[b].size;
+	}
 }
 
 static void check_std_headers(const struct pe_view *v, uint16_t pe_machine)

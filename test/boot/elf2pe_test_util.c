@@ -4,8 +4,13 @@
 #include "elf2pe_test_util.h"
 
 #include <criterion/criterion.h>
+#include <dirent.h>
+#include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #define EHDR_SIZE 64
 #define PHDR_SIZE 56
@@ -300,4 +305,80 @@ size_t pe_rva_to_off(const struct pe_view *v, uint32_t rva, size_t len)
 	}
 	cr_assert_fail("RVA 0x%x (+%zu) is not in any section's raw data", rva, len);
 	return 0;
+}
+
+void temp_dir_create(char *dir, size_t size)
+{
+	cr_assert_geq(size, 32);
+	snprintf(dir, size, "/tmp/elf2pe-test-XXXXXX");
+	cr_assert_not_null(mkdtemp(dir), "mkdtemp failed");
+}
+
+void temp_dir_remove(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	char path[512];
+
+	cr_assert_not_null(d, "cannot list %s", dir);
+	while ((e = readdir(d)) != NULL) {
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+		unlink(path);
+	}
+	closedir(d);
+	cr_assert_eq(rmdir(dir), 0, "cannot remove %s", dir);
+}
+
+uint8_t *slurp(const char *path, size_t *size)
+{
+	FILE *f = fopen(path, "rb");
+	size_t len = 0, cap = 4096;
+	uint8_t *buf = malloc(cap + 1);
+
+	cr_assert_not_null(f, "cannot open %s", path);
+	cr_assert_not_null(buf);
+	for (;;) {
+		len += fread(buf + len, 1, cap - len, f);
+		if (len < cap)
+			break;
+		cap *= 2;
+		buf = realloc(buf, cap + 1);
+		cr_assert_not_null(buf);
+	}
+	cr_assert(!ferror(f), "cannot read %s", path);
+	fclose(f);
+	buf[len] = '\0';
+	*size = len;
+	return buf;
+}
+
+void spew(const char *path, const void *data, size_t size)
+{
+	FILE *f = fopen(path, "wb");
+
+	cr_assert_not_null(f, "cannot create %s", path);
+	cr_assert_eq(fwrite(data, 1, size, f), size, "cannot write %s", path);
+	cr_assert_eq(fclose(f), 0, "cannot write %s", path);
+}
+
+int run_program(const char *const argv[], const char *log)
+{
+	int status;
+	pid_t pid = fork();
+
+	cr_assert_geq(pid, 0, "fork failed");
+	if (pid == 0) {
+		int fd = open(log, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+
+		if (fd >= 0) {
+			dup2(fd, STDOUT_FILENO);
+			dup2(fd, STDERR_FILENO);
+		}
+		execv(argv[0], (char *const *)argv);
+		_exit(127);
+	}
+	cr_assert_eq(waitpid(pid, &status, 0), pid);
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }

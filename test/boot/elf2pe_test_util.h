@@ -222,4 +222,32 @@ struct pe_sec pe_section(const struct pe_view *v, unsigned i);
  */
 size_t pe_rva_to_off(const struct pe_view *v, uint32_t rva, size_t len);
 
+/* Files and programs, for the tests that run elf2pe or the real toolchain. */
+
+/*
+ * Create a fresh directory under /tmp; `dir` receives its path and must have
+ * room for 32 bytes. Fails the test if that is impossible.
+ */
+void temp_dir_create(char *dir, size_t size);
+
+/* Remove the directory made by temp_dir_create() and the files in it. */
+void temp_dir_remove(const char *dir);
+
+/*
+ * Read a whole file into a malloc'd buffer with a NUL after the last byte;
+ * *size receives the length without that NUL. Fails the test if the file
+ * cannot be read.
+ */
+uint8_t *slurp(const char *path, size_t *size);
+
+/* Write `size` bytes to `path`, replacing it. Fails the test on any error. */
+void spew(const char *path, const void *data, size_t size);
+
+/*
+ * Run the program at argv[0] (a path; no PATH search) with stdout and
+ * stderr sent to the file `log`. Returns its exit status, or -1 if it did
+ * not exit normally (a signal, or exec failing is status 127).
+ */
+int run_program(const char *const argv[], const char *log);
+
 #endif /* TEST_BOOT_ELF2PE_TEST_UTIL_H */

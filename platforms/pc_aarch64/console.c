@@ -1,0 +1,103 @@
+/*
+ * platforms/pc_aarch64/console.c - HAL console: an Arm PL011 UART.
+ *
+ * The UART is the one the firmware names: the ACPI SPCR table (interface
+ * type 3, PL011, in memory space), else the device tree's /chosen
+ * stdout-path when it leads to an "arm,pl011" node, else 0x09000000, where
+ * QEMU's virt machine puts its PL011. The firmware already programmed the
+ * line (115200 8N1 under edk2), so we only write bytes; changing the baud
+ * rate would need the UART's reference clock, which neither table gives
+ * reliably.
+ *
+ * The registers are reached through the direct map (phys_to_virt()), which
+ * the loader maps as Normal write-back memory: QEMU does not model caches,
+ * so that works there, but real hardware needs Device-nGnRE mappings for
+ * MMIO. Those come with the kernel's own page tables (memory management);
+ * until then, every access is a volatile 32-bit load or store.
+ */
+#include <base/string.h>
+#include <core/acpi.h>
+#include <core/fdt.h>
+#include <core/log.h>
+#include <hal/console.h>
+
+#define PL011_QEMU_VIRT UINT64_C(0x09000000)
+#define PL011_DR	0x00	  /* data register: a write queues one byte */
+#define PL011_FR	0x18	  /* flag register */
+#define PL011_FR_TXFF	(1u << 5) /* transmit FIFO full */
+
+static volatile uint32_t *uart;
+
+/*
+ * The node /chosen's stdout-path names, or FDT_NONE. The value is a path
+ * or an alias ("serial0"), optionally followed by ":115200n8" line settings.
+ */
+static int fdt_stdout(const struct fdt *fdt)
+{
+	uint32_t size;
+	const char *path = fdt_prop(fdt, fdt_find_node(fdt, "/chosen", 7), "stdout-path", &size);
+
+	if (path == NULL)
+		return FDT_NONE;
+	size_t len = strnlen(path, size);
+	const char *colon = memchr(path, ':', len);
+
+	return fdt_find_node(fdt, path, colon != NULL ? (size_t)(colon - path) : len);
+}
+
+/* The PL011 the firmware describes, or 0; *source names the table it came from. */
+static uint64_t firmware_uart(const struct boot_info *bi, const char **source)
+{
+	uint8_t type;
+	struct acpi_gas gas;
+	struct fdt fdt;
+	uint64_t base, size;
+
+	if (bi->rsdp_phys != 0 && acpi_spcr(&type, &gas) && type == ACPI_SPCR_PL011 &&
+	    gas.space_id == ACPI_GAS_MEMORY) {
+		*source = "ACPI SPCR";
+		return gas.address;
+	}
+	if (fdt_boot(&fdt)) {
+		int node = fdt_stdout(&fdt);
+
+		if (fdt_is_compatible(&fdt, node, "arm,pl011") &&
+		    fdt_reg(&fdt, node, 0, &base, &size)) {
+			*source = "device tree stdout-path";
+			return base;
+		}
+	}
+	return 0;
+}
+
+bool hal_console_init(const struct boot_info *bi)
+{
+	const char *source = "QEMU virt fallback";
+	uint64_t phys = firmware_uart(bi, &source);
+
+	if (phys == 0)
+		phys = PL011_QEMU_VIRT;
+	uart = phys_to_virt(phys);
+	/* Logged before the console is attached; the log replays it once it is. */
+	log_info("console: PL011 at 0x%llx (%s)\n", (unsigned long long)phys, source);
+	return true;
+}
+
+static void put(char c)
+{
+	/* A bounded wait: a missing or stuck UART must not hang the kernel. */
+	for (unsigned i = 0; i < 100000 && (uart[PL011_FR / 4] & PL011_FR_TXFF); i++)
+		__asm__ volatile("yield");
+	uart[PL011_DR / 4] = (uint8_t)c;
+}
+
+void hal_console_write(const char *buf, size_t len)
+{
+	if (uart == NULL)
+		return;
+	for (size_t i = 0; i < len; i++) {
+		if (buf[i] == '\n')
+			put('\r');
+		put(buf[i]);
+	}
+}
