@@ -28,6 +28,7 @@ Options:
   --smp N                QEMU CPUs (default: 4)
   --debug                QEMU: gdb stub, CPUs halted at start
   --debug-port N         gdb stub TCP port (default: 1234)
+  --build                QEMU/selftest mode: build the target first (scripts/build.sh)
   --kernel-selftest      selftest mode
   --timeout S            selftest mode: give up after S seconds (default: 300)
   -t, --test             test mode
@@ -49,6 +50,7 @@ debug_port=1234
 timeout_s=300
 test_name=""
 list_tests=0
+build_first=0
 
 while [ $# -gt 0 ]; do
 	case "$1" in
@@ -65,6 +67,7 @@ while [ $# -gt 0 ]; do
 		shift
 		;;
 	--kernel-selftest) mode=selftest ;;
+	--build) build_first=1 ;;
 	--timeout)
 		need_value "$1" $#
 		timeout_s=$2
@@ -94,6 +97,7 @@ done
 [ -n "$arch" ] && [ "$all" = 1 ] && usage_error "--arch and --all exclude each other"
 [ "$all" = 1 ] && [ -n "$builddir" ] &&
 	usage_error "--builddir names one directory; with --all use --build-root/--build-prefix"
+[ "$mode" = test ] && [ "$build_first" = 1 ] && usage_error "--build belongs to QEMU and selftest modes"
 if [ "$mode" != test ] && { [ -n "$test_name" ] || [ "$list_tests" = 1 ]; }; then
 	usage_error "--test-name and --list-tests belong to test mode (-t)"
 fi
@@ -101,6 +105,14 @@ fi
 qemu_args() { # ARCH: the run_qemu.sh arguments shared by QEMU and selftest mode
 	printf '%s\n' --arch "$1" --smp "$smp"
 	build_dir_options
+}
+
+# build_target ARCH: --build asks for the image to be (re)built before booting.
+build_target() {
+	[ "$build_first" = 1 ] || return 0
+	local -a dir_opts
+	mapfile -t dir_opts < <(build_dir_options)
+	bash "$SCRIPT_DIR/build.sh" --arch "$1" "${dir_opts[@]}"
 }
 
 # ---------------------------------------------------------------- test mode
@@ -252,16 +264,19 @@ test)
 selftest)
 	[ "$all" = 0 ] || usage_error "selftest mode takes one --arch"
 	[ -n "$arch" ] || usage_error "selftest mode needs --arch <arch> (one of: ${KEEL_ARCHES[*]})"
+	build_target "$arch"
 	run_selftest "$arch"
 	;;
 qemu)
 	if [ "$all" = 1 ]; then
 		for a in "${KEEL_ARCHES[@]}"; do
 			echo "run.sh: booting $a (Ctrl-A X quits QEMU and moves on)"
+			build_target "$a"
 			run_boot "$a" || echo "run.sh: $a: QEMU exited with status $?"
 		done
 	else
 		[ -n "$arch" ] || usage_error "no target: use --arch <arch> (one of: ${KEEL_ARCHES[*]}) or --all"
+		build_target "$arch"
 		run_boot "$arch"
 	fi
 	;;

@@ -18,7 +18,6 @@
 #include <base/string.h>
 #include <core/acpi.h>
 #include <core/fdt.h>
-#include <core/log.h>
 #include <hal/console.h>
 
 #define PL011_QEMU_VIRT UINT64_C(0x09000000)
@@ -45,8 +44,8 @@ static int fdt_stdout(const struct fdt *fdt)
 	return fdt_find_node(fdt, path, colon != NULL ? (size_t)(colon - path) : len);
 }
 
-/* The PL011 the firmware describes, or 0; *source names the table it came from. */
-static uint64_t firmware_uart(const struct boot_info *bi, const char **source)
+/* The PL011 the firmware describes, or 0. */
+static uint64_t firmware_uart(const struct boot_info *bi)
 {
 	uint8_t type;
 	struct acpi_gas gas;
@@ -54,32 +53,25 @@ static uint64_t firmware_uart(const struct boot_info *bi, const char **source)
 	uint64_t base, size;
 
 	if (bi->rsdp_phys != 0 && acpi_spcr(&type, &gas) && type == ACPI_SPCR_PL011 &&
-	    gas.space_id == ACPI_GAS_MEMORY) {
-		*source = "ACPI SPCR";
+	    gas.space_id == ACPI_GAS_MEMORY)
 		return gas.address;
-	}
 	if (fdt_boot(&fdt)) {
 		int node = fdt_stdout(&fdt);
 
 		if (fdt_is_compatible(&fdt, node, "arm,pl011") &&
-		    fdt_reg(&fdt, node, 0, &base, &size)) {
-			*source = "device tree stdout-path";
+		    fdt_reg(&fdt, node, 0, &base, &size))
 			return base;
-		}
 	}
 	return 0;
 }
 
 bool hal_console_init(const struct boot_info *bi)
 {
-	const char *source = "QEMU virt fallback";
-	uint64_t phys = firmware_uart(bi, &source);
+	uint64_t phys = firmware_uart(bi);
 
 	if (phys == 0)
 		phys = PL011_QEMU_VIRT;
 	uart = phys_to_virt(phys);
-	/* Logged before the console is attached; the log replays it once it is. */
-	log_info("console: PL011 at 0x%llx (%s)\n", (unsigned long long)phys, source);
 	return true;
 }
 

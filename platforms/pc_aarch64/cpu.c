@@ -1,7 +1,6 @@
 /*
  * platforms/pc_aarch64/cpu.c - HAL cpu contract for aarch64.
  */
-#include <base/string.h>
 #include <core/acpi.h>
 #include <core/boot_info.h>
 #include <core/fdt.h>
@@ -55,25 +54,23 @@ void hal_cpu_print_registers(void)
 			 : "r"(r)
 			 : "x16", "memory");
 
-	for (int i = 0; i < 32; i += 4) {
-		char names[4][4];
+	static const char *const names[32] = {
+		"x0",  "x1",  "x2",  "x3",  "x4",  "x5",  "x6",	 "x7",	"x8",  "x9",  "x10",
+		"x11", "x12", "x13", "x14", "x15", "x16", "x17", "x18", "x19", "x20", "x21",
+		"x22", "x23", "x24", "x25", "x26", "x27", "x28", "x29", "x30", "sp",
+	};
 
-		for (int j = 0; j < 4; j++) {
-			if (i + j == 31)
-				strlcpy(names[j], "sp", sizeof(names[j]));
-			else
-				names[j][0] = 'x', names[j][1] = (char)('0' + (i + j) / 10),
-				names[j][2] = (char)('0' + (i + j) % 10), names[j][3] = '\0';
-		}
-		log_error("  %-3s %016llx  %-3s %016llx  %-3s %016llx  %-3s %016llx\n", names[0],
-			  (unsigned long long)r[i], names[1], (unsigned long long)r[i + 1],
-			  names[2], (unsigned long long)r[i + 2], names[3],
+	for (int i = 0; i < 32; i += 4)
+		log_error("  %-3s %016llx  %-3s %016llx  %-3s %016llx  %-3s %016llx\n", names[i],
+			  (unsigned long long)r[i], names[i + 1], (unsigned long long)r[i + 1],
+			  names[i + 2], (unsigned long long)r[i + 2], names[i + 3],
 			  (unsigned long long)r[i + 3]);
-	}
 	/* No exception has been taken yet, so ELR/ESR/FAR describe nothing of ours. */
-	log_error("  CurrentEL %llx  DAIF %llx  SPSel %llx  VBAR_EL1 %016llx\n",
-		  (unsigned long long)READ_SYSREG(CurrentEL), (unsigned long long)READ_SYSREG(daif),
-		  (unsigned long long)READ_SYSREG(spsel),
+	uint64_t el = READ_SYSREG(CurrentEL);
+
+	log_error("  CurrentEL 0x%llx (EL%llu)  DAIF 0x%llx  SPSel %llu  VBAR_EL1 %016llx\n",
+		  (unsigned long long)el, (unsigned long long)(el >> 2 & 3),
+		  (unsigned long long)READ_SYSREG(daif), (unsigned long long)READ_SYSREG(spsel),
 		  (unsigned long long)READ_SYSREG(vbar_el1));
 	log_error("  SCTLR_EL1 %016llx  TCR_EL1 %016llx  MAIR_EL1 %016llx\n",
 		  (unsigned long long)READ_SYSREG(sctlr_el1),

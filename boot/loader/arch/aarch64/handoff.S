@@ -53,7 +53,8 @@ aarch64_handoff:
 	 * An empty lower half, as the protocol's base revisions 1 and 2 leave
 	 * it on x86_64. Keeping the firmware's identity map would let the CPU
 	 * speculate through descriptors whose MAIR slots 0 and 1 now mean
-	 * something else (edk2's device slot 0 is write-back memory now).
+	 * something else: edk2's slot 0 marks MMIO as device memory, and slot
+	 * 0 is now write-back, which permits speculative reads of MMIO.
 	 * The T0 fields of TCR stay valid for the empty table.
 	 */
 	msr	ttbr0_el1, x5

@@ -1,5 +1,5 @@
 /*
- * boot/loader/arch/loongarch64/handoff.S - the TLB refill handler and the loader's last instructions.
+ * boot/loader/arch/loongarch64/handoff.S - the TLB refill handler; the loader's last steps.
  *
  * la_tlb_refill .. la_tlb_refill_end: the TLB refill handler the kernel
  * starts with. paging.c copies these bytes into a page of their own and
@@ -15,11 +15,12 @@
  *
  *   The walk is the plain four-level one, and it also serves huge pages:
  *   lddir, given a huge entry (H, bit 6, set) instead of a table address,
- *   does not load anything; it returns the entry with the level it met it
- *   at recorded in bits 14:13 (free in a huge entry). ldpte, given a huge
- *   entry, loads nothing either: it splits the page into an even and an odd
- *   half, moves the huge global bit (12) to G (6) and sets the page size in
- *   TLBREHI (2^20 for a 2 MiB page, 2^29 for a 1 GiB page). An unmapped
+ *   loads nothing. The first lddir to see it records its own level in bits
+ *   14:13 of the entry (free in a huge entry), later ones pass it on as it
+ *   is. ldpte, given a huge entry, loads nothing either: it splits the page
+ *   into an even and an odd half (2^20 bytes each for a 2 MiB page, 2^29
+ *   for a 1 GiB page, found from the recorded level), moves the huge global
+ *   bit (12) to G (6) and puts the half's size in TLBREHI.PS. An unmapped
  *   address ends in an all-zero entry from the invalid tables, and tlbfill
  *   loads it as an invalid (V = 0) entry: the retried access then takes a
  *   page-invalid exception through EENTRY, which the kernel owns.
@@ -28,9 +29,12 @@
  *
  *   On entry: boot services have exited; this code and the loader's stack
  *   sit at their physical addresses, reached through the firmware's
- *   translation (direct-address mode, or paging with a low window or an
- *   identity map). The kernel's tables are complete and the refill handler
- *   has been copied to `tlbrentry`.
+ *   translation. edk2 on QEMU's virt machine runs paged (CRMD 0x14: PG set,
+ *   and IE set too) with no direct windows: an identity map in its own
+ *   tables under PGDL, walked by its own refill handler. So DMW0 has to
+ *   cover this code before PGDL and TLBRENTRY change, and interrupts must
+ *   go first of all. The kernel's tables are complete and the refill
+ *   handler has been copied to `tlbrentry`.
  *   On exit (Limine protocol, loongarch64, fact sheet 6.5): PLV0, CRMD =
  *   0xB0 (paging on, interrupts off, DATF = DATM = coherent cached),
  *   DMW0 = 0x11 and DMW1-3 = 0, PGDL/PGDH/PWCL/PWCH/STLBPS set for 4-level

@@ -27,6 +27,7 @@
  *    PGDL. That window is also what keeps the loader's final instructions
  *    (at their physical addresses) running across the switch;
  *  - the TLB refill handler of handoff.S, copied into a reclaimable page.
+ * handoff.S writes the CSRs; this file builds the tables.
  *
  * Unmapped ranges do not hold zero entries: a zero directory entry would
  * make lddir read "the next table" at physical address 0. Instead every
@@ -41,26 +42,6 @@
 #include <base/printf.h>
 #include <base/string.h>
 #include <stdbool.h>
-
-/* CSR numbers (LoongArch Reference Manual, volume 1, chapter 7). */
-#define CSR_CRMD      0x0
-#define CSR_EENTRY    0xc
-#define CSR_PGDL      0x19
-#define CSR_PGDH      0x1a
-#define CSR_PWCL      0x1c
-#define CSR_PWCH      0x1d
-#define CSR_STLBPS    0x1e
-#define CSR_TLBRENTRY 0x88
-#define CSR_DMW0      0x180
-#define CSR_DMW1      0x181
-#define CSR_DMW2      0x182
-#define CSR_DMW3      0x183
-
-/* CRMD fields. */
-#define CRMD_DA		(1u << 3)
-#define CRMD_PG		(1u << 4)
-#define CRMD_DATF(crmd) (((crmd) >> 5) & 3)
-#define CRMD_DATM(crmd) (((crmd) >> 7) & 3)
 
 /*
  * Page-table entry bits. A basic entry (in a page table) and a huge entry
@@ -87,11 +68,6 @@
 #define PTE_NX	    (UINT64_C(1) << 62)
 #define PTE_ADDR    UINT64_C(0x0000fffffffff000)
 
-#define PWCL_4LEVEL UINT64_C(0x13e4d52c)
-#define PWCH_4LEVEL UINT64_C(0x267)
-#define STLBPS_4K   12
-#define DMW0_LIMINE UINT64_C(0x11) /* VSEG 0, PLV0 allowed, MAT CC */
-
 #define HHDM_4LEVEL UINT64_C(0xffff000000000000)
 
 #define LEVELS	4 /* Dir3 (the root), Dir2, Dir1, page table */
@@ -104,42 +80,6 @@ const uint16_t arch_elf_machine = 258; /* EM_LOONGARCH */
 static uint64_t root;		 /* the kernel's Dir3 table: PGDH */
 static uint64_t invalid[LEVELS]; /* invalid[l]: the empty table at level l; [3] is PGDL */
 static uint64_t refill_page;	 /* the TLB refill handler's copy */
-
-#define csr_read(csr)                                                   \
-	({                                                              \
-		uint64_t v_;                                            \
-		__asm__ volatile("csrrd %0, %1" : "=r"(v_) : "i"(csr)); \
-		v_;                                                     \
-	})
-
-/*
- * What the firmware left in the CSRs that the hand-off rewrites, for the
- * record: whether it runs in direct-address or paged mode, its windows, its
- * tables and its exception entries.
- */
-static void print_firmware_state(void)
-{
-	uint64_t crmd = csr_read(CSR_CRMD);
-
-	loader_print("loader: firmware CRMD 0x%llx (%s, DATF %llu, DATM %llu)\n",
-		     (unsigned long long)crmd,
-		     crmd & CRMD_PG   ? "paged"
-		     : crmd & CRMD_DA ? "direct address"
-				      : "?",
-		     (unsigned long long)CRMD_DATF(crmd), (unsigned long long)CRMD_DATM(crmd));
-	loader_print("loader: firmware DMW0-3 0x%llx 0x%llx 0x%llx 0x%llx\n",
-		     (unsigned long long)csr_read(CSR_DMW0), (unsigned long long)csr_read(CSR_DMW1),
-		     (unsigned long long)csr_read(CSR_DMW2),
-		     (unsigned long long)csr_read(CSR_DMW3));
-	loader_print("loader: firmware PGDL 0x%llx PGDH 0x%llx PWCL 0x%llx PWCH 0x%llx "
-		     "STLBPS 0x%llx\n",
-		     (unsigned long long)csr_read(CSR_PGDL), (unsigned long long)csr_read(CSR_PGDH),
-		     (unsigned long long)csr_read(CSR_PWCL), (unsigned long long)csr_read(CSR_PWCH),
-		     (unsigned long long)csr_read(CSR_STLBPS));
-	loader_print("loader: firmware TLBRENTRY 0x%llx EENTRY 0x%llx\n",
-		     (unsigned long long)csr_read(CSR_TLBRENTRY),
-		     (unsigned long long)csr_read(CSR_EENTRY));
-}
 
 /* A new table at `level` (1..3) whose every slot is empty, or a page table (level 0). */
 static uint64_t new_table(unsigned level)
@@ -164,7 +104,6 @@ int arch_paging_init(uint64_t min_mode, uint64_t max_mode, char *err, size_t err
 			 (unsigned long long)min_mode);
 		return -1;
 	}
-	print_firmware_state();
 
 	/* The invalid tables, from the bottom up: each level points to the one below. */
 	for (unsigned level = 0; level < LEVELS; level++) {

@@ -206,6 +206,11 @@ int arch_paging_init(uint64_t min_mode, uint64_t max_mode, char *err, size_t err
 		     satp_mode_name(satp >> SATP_MODE_SHIFT));
 
 	/* Sv48 when the kernel allows it and the hart has it, else Sv39. */
+	if (min_mode > max_mode) {
+		snprintf(err, err_size, "the kernel's paging modes %llu..%llu are an empty range",
+			 (unsigned long long)min_mode, (unsigned long long)max_mode);
+		return -1;
+	}
 	if (min_mode > MODE_SV48) {
 		snprintf(err, err_size, "the kernel needs Sv57, which this loader does not offer");
 		return -1;
@@ -311,6 +316,8 @@ static int map_in(uint64_t table_root, uint64_t va, uint64_t pa, uint64_t size, 
 	uint64_t flags = PTE_V | PTE_R | PTE_A | PTE_D | (attrs & MAP_WRITE ? PTE_W : 0) |
 			 (attrs & MAP_EXEC ? PTE_X : 0) | (va >> 63 ? PTE_G : 0);
 
+	if (size == 0)
+		return 0;
 	if (!canonical(va) || !canonical(va + size - 1) || (va >> 63) != ((va + size - 1) >> 63) ||
 	    pa + size - 1 > (PTE_PPN_MASK << 12 | 0xfff))
 		return -1;
