@@ -101,24 +101,28 @@ x86_64)
 	fw_pairs=(OVMF_CODE_4M.fd:OVMF_VARS_4M.fd OVMF_CODE.fd:OVMF_VARS.fd
 		edk2-x86_64-code.fd:edk2-i386-vars.fd)
 	fw_dirs=(/usr/share/OVMF)
+	fw_package="ovmf"
 	machine=(-M q35)
 	;;
 aarch64)
 	qemu="qemu-system-aarch64"
 	fw_pairs=(AAVMF_CODE.fd:AAVMF_VARS.fd edk2-aarch64-code.fd:edk2-arm-vars.fd)
 	fw_dirs=(/usr/share/AAVMF /usr/share/qemu-efi-aarch64)
+	fw_package="qemu-efi-aarch64"
 	machine=(-M virt -cpu cortex-a72)
 	;;
 riscv64)
 	qemu="qemu-system-riscv64"
 	fw_pairs=(RISCV_VIRT_CODE.fd:RISCV_VIRT_VARS.fd edk2-riscv-code.fd:edk2-riscv-vars.fd)
 	fw_dirs=(/usr/share/qemu-efi-riscv64)
+	fw_package="qemu-efi-riscv64 (Debian 13; bootstrap unpacks it into its cache)"
 	machine=(-M virt)
 	;;
 loongarch64)
 	qemu="qemu-system-loongarch64"
 	fw_pairs=(QEMU_EFI.fd:QEMU_VARS.fd edk2-loongarch64-code.fd:edk2-loongarch64-vars.fd)
 	fw_dirs=(/usr/share/qemu-efi-loongarch64)
+	fw_package="qemu-efi-loongarch64 (Debian 13; bootstrap unpacks it into its cache)"
 	machine=(-M virt)
 	[ -n "$memory" ] || memory=1024
 	;;
@@ -159,7 +163,9 @@ if ! find_firmware && [ -z "${QEMU_FIRMWARE_DIR:-}" ]; then
 	bash "$SCRIPT_DIR/bootstrap.sh" --no-tests || die "bootstrap failed"
 fi
 find_firmware ||
-	die "no UEFI firmware for $arch (${fw_pairs[*]}) in: ${search[*]}; run scripts/bootstrap.sh or set QEMU_FIRMWARE_DIR"
+	die "no UEFI firmware for $arch (${fw_pairs[*]}) in: ${search[*]}.
+The Debian package is $fw_package; install it with: bash scripts/bootstrap.sh
+(or point QEMU_FIRMWARE_DIR at a directory holding one of those pairs)"
 
 [ "$print_only" = 1 ] || [ -f "$iso" ] ||
 	die "$iso does not exist: build it first (scripts/build.sh --arch $arch)"

@@ -54,6 +54,27 @@ int arch_prepare_handoff(char *err, size_t err_size);
  */
 __noreturn void arch_handoff(uint64_t entry, uint64_t stack_top);
 
+/* Leaf page sizes every port supports, and the level (0 = 4 KiB) each sits at. */
+#define LEAF_4K UINT64_C(0x1000)
+#define LEAF_2M UINT64_C(0x200000)
+#define LEAF_1G UINT64_C(0x40000000)
+
+static inline unsigned leaf_level(uint64_t leaf_size)
+{
+	return leaf_size == LEAF_1G ? 2 : leaf_size == LEAF_2M ? 1 : 0;
+}
+
+/* Write one leaf of `leaf_size` bytes; 0, or -1 on a collision or no memory. */
+typedef int (*map_leaf_fn)(void *ctx, uint64_t va, uint64_t pa, uint64_t leaf_size);
+
+/*
+ * Map [va, va + size) as a sequence of leaves, each the largest size up to
+ * max_leaf that va, pa and the remaining size allow (boot/loader/map.c).
+ * Returns -1 as soon as map_leaf fails.
+ */
+int loader_map_leaves(uint64_t va, uint64_t pa, uint64_t size, uint64_t max_leaf,
+		      map_leaf_fn map_leaf, void *ctx);
+
 /* Write back caches for [start, start+size) (identity addresses) and drop stale instructions. */
 void arch_sync_icache(uint64_t start, uint64_t size);
 

@@ -47,8 +47,6 @@
 #define MAIR_NORMAL_NC	 UINT64_C(0x44)
 
 #define HHDM_4LEVEL UINT64_C(0xffff000000000000)
-#define LEVEL1_SIZE (UINT64_C(1) << 30)
-#define LEVEL2_SIZE (UINT64_C(1) << 21)
 
 /* TCR_EL1 fields. */
 #define TCR_T0_FIELDS UINT64_C(0x000000000000ffff) /* T0SZ, EPD0, IRGN0, ORGN0, SH0, TG0 */
@@ -158,7 +156,7 @@ static int map_one(uint64_t va, uint64_t pa, uint64_t size, uint64_t attrs)
 {
 	uint64_t *t = (uint64_t *)(uintptr_t)root;
 	unsigned shift = 39;
-	const unsigned leaf_shift = size == LEVEL1_SIZE ? 30 : size == LEVEL2_SIZE ? 21 : 12;
+	const unsigned leaf_shift = 12 + 9 * leaf_level(size);
 
 	for (; shift > leaf_shift; shift -= 9) {
 		t = next_table(&t[(va >> shift) & 511]);
@@ -175,6 +173,11 @@ static int map_one(uint64_t va, uint64_t pa, uint64_t size, uint64_t attrs)
 	return 0;
 }
 
+static int map_leaf(void *ctx, uint64_t va, uint64_t pa, uint64_t leaf_size)
+{
+	return map_one(va, pa, leaf_size, *(const uint64_t *)ctx);
+}
+
 int arch_map(uint64_t va, uint64_t pa, uint64_t size, unsigned attrs)
 {
 	/* Kernel-only memory: EL0 may never execute it (UXN), EL1 only if MAP_EXEC. */
@@ -188,23 +191,9 @@ int arch_map(uint64_t va, uint64_t pa, uint64_t size, unsigned attrs)
 	else
 		desc |= DESC_ATTR(ATTR_NORMAL);
 
-	while (size > 0) {
-		uint64_t step = PAGE_SIZE;
-
-		if (attrs & MAP_FRAMEBUFFER) {
-			/* 4 KiB pages, as arch.h promises for the framebuffer. */
-		} else if (((va | pa) & (LEVEL1_SIZE - 1)) == 0 && size >= LEVEL1_SIZE) {
-			step = LEVEL1_SIZE;
-		} else if (((va | pa) & (LEVEL2_SIZE - 1)) == 0 && size >= LEVEL2_SIZE) {
-			step = LEVEL2_SIZE;
-		}
-		if (map_one(va, pa, step, desc) != 0)
-			return -1;
-		va += step;
-		pa += step;
-		size -= step;
-	}
-	return 0;
+	/* 4 KiB pages for the framebuffer, as arch.h promises. */
+	return loader_map_leaves(va, pa, size, attrs & MAP_FRAMEBUFFER ? LEAF_4K : LEAF_1G,
+				 map_leaf, &desc);
 }
 
 void arch_sync_icache(uint64_t start, uint64_t size)

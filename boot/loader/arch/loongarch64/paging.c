@@ -72,8 +72,6 @@
 
 #define LEVELS	4 /* Dir3 (the root), Dir2, Dir1, page table */
 #define ENTRIES 512u
-#define GIB	(UINT64_C(1) << 30)
-#define MIB2	(UINT64_C(1) << 21)
 
 const uint16_t arch_elf_machine = 258; /* EM_LOONGARCH */
 
@@ -175,6 +173,11 @@ static int map_one(uint64_t va, uint64_t pa, unsigned leaf_level, uint64_t flags
 	return 0;
 }
 
+static int map_leaf(void *ctx, uint64_t va, uint64_t pa, uint64_t leaf_size)
+{
+	return map_one(va, pa, leaf_level(leaf_size), *(const uint64_t *)ctx);
+}
+
 int arch_map(uint64_t va, uint64_t pa, uint64_t size, unsigned attrs)
 {
 	/* Writable means W for software and D for the TLB. */
@@ -182,27 +185,9 @@ int arch_map(uint64_t va, uint64_t pa, uint64_t size, unsigned attrs)
 			 (attrs & MAP_EXEC ? 0 : PTE_NX) |
 			 (attrs & MAP_FRAMEBUFFER ? PTE_MAT_WUC : PTE_MAT_CC);
 
-	while (size > 0) {
-		uint64_t step = PAGE_SIZE;
-		unsigned level = 0;
-
-		/* Huge pages where alignment allows; the framebuffer keeps 4 KiB pages. */
-		if (!(attrs & MAP_FRAMEBUFFER)) {
-			if (((va | pa) & (GIB - 1)) == 0 && size >= GIB) {
-				step = GIB;
-				level = 2;
-			} else if (((va | pa) & (MIB2 - 1)) == 0 && size >= MIB2) {
-				step = MIB2;
-				level = 1;
-			}
-		}
-		if (map_one(va, pa, level, flags) != 0)
-			return -1;
-		va += step;
-		pa += step;
-		size -= step;
-	}
-	return 0;
+	/* Huge pages where alignment allows; the framebuffer keeps 4 KiB pages. */
+	return loader_map_leaves(va, pa, size, attrs & MAP_FRAMEBUFFER ? LEAF_4K : LEAF_1G,
+				 map_leaf, &flags);
 }
 
 void arch_sync_icache(uint64_t start, uint64_t size)

@@ -50,9 +50,6 @@
 #define HHDM_SV39 UINT64_C(0xffffffc000000000)
 #define HHDM_SV48 UINT64_C(0xffff800000000000)
 
-#define GIB (UINT64_C(1) << 30)
-#define MIB (UINT64_C(1) << 20)
-
 const uint16_t arch_elf_machine = 243; /* EM_RISCV */
 
 static uint64_t mode;	      /* MODE_SV39 or MODE_SV48 */
@@ -305,6 +302,18 @@ static int map_one(uint64_t table_root, uint64_t va, uint64_t pa, unsigned leaf_
 	return 0;
 }
 
+struct leaf_ctx {
+	uint64_t table_root;
+	uint64_t flags;
+};
+
+static int map_leaf(void *ctx, uint64_t va, uint64_t pa, uint64_t leaf_size)
+{
+	const struct leaf_ctx *c = ctx;
+
+	return map_one(c->table_root, va, pa, leaf_level(leaf_size), c->flags);
+}
+
 static int map_in(uint64_t table_root, uint64_t va, uint64_t pa, uint64_t size, unsigned attrs)
 {
 	/*
@@ -321,28 +330,14 @@ static int map_in(uint64_t table_root, uint64_t va, uint64_t pa, uint64_t size, 
 	if (!canonical(va) || !canonical(va + size - 1) || (va >> 63) != ((va + size - 1) >> 63) ||
 	    pa + size - 1 > (PTE_PPN_MASK << 12 | 0xfff))
 		return -1;
-	while (size > 0) {
-		uint64_t step = PAGE_SIZE;
-		unsigned leaf_level = 0;
-		uint64_t f = flags;
-
-		if (attrs & MAP_FRAMEBUFFER) {
-			/* Non-cacheable where the hart can say so; else the PMA's type. */
-			f |= has_svpbmt ? PTE_PBMT_NC : 0;
-		} else if (((va | pa) & (GIB - 1)) == 0 && size >= GIB) {
-			step = GIB;
-			leaf_level = 2;
-		} else if (((va | pa) & (2 * MIB - 1)) == 0 && size >= 2 * MIB) {
-			step = 2 * MIB;
-			leaf_level = 1;
-		}
-		if (map_one(table_root, va, pa, leaf_level, f) != 0)
-			return -1;
-		va += step;
-		pa += step;
-		size -= step;
+	if (attrs & MAP_FRAMEBUFFER) {
+		/* Non-cacheable where the hart can say so; else the PMA's type. */
+		flags |= has_svpbmt ? PTE_PBMT_NC : 0;
 	}
-	return 0;
+	struct leaf_ctx c = { .table_root = table_root, .flags = flags };
+
+	return loader_map_leaves(va, pa, size, attrs & MAP_FRAMEBUFFER ? LEAF_4K : LEAF_1G,
+				 map_leaf, &c);
 }
 
 int arch_map(uint64_t va, uint64_t pa, uint64_t size, unsigned attrs)

@@ -110,7 +110,7 @@ static int map_one(uint64_t pml4, uint64_t va, uint64_t pa, uint64_t size, uint6
 {
 	uint64_t *t = (uint64_t *)(uintptr_t)pml4;
 	unsigned shift = 39;
-	const unsigned leaf_shift = size == (UINT64_C(1) << 30) ? 30 : size == (1u << 21) ? 21 : 12;
+	const unsigned leaf_shift = 12 + 9 * leaf_level(size);
 
 	for (; shift > leaf_shift; shift -= 9) {
 		t = next_table(&t[(va >> shift) & 511]);
@@ -126,30 +126,32 @@ static int map_one(uint64_t pml4, uint64_t va, uint64_t pa, uint64_t size, uint6
 	return 0;
 }
 
+struct leaf_ctx {
+	uint64_t pml4;
+	uint64_t flags;
+};
+
+static int map_leaf(void *ctx, uint64_t va, uint64_t pa, uint64_t leaf_size)
+{
+	const struct leaf_ctx *c = ctx;
+
+	return map_one(c->pml4, va, pa, leaf_size, c->flags);
+}
+
 static int map_in(uint64_t pml4, uint64_t va, uint64_t pa, uint64_t size, unsigned attrs)
 {
-	uint64_t flags = PTE_P | (attrs & MAP_WRITE ? PTE_W : 0) |
-			 (!(attrs & MAP_EXEC) && has_nx ? PTE_NX : 0);
+	struct leaf_ctx c = {
+		.pml4 = pml4,
+		.flags = PTE_P | (attrs & MAP_WRITE ? PTE_W : 0) |
+			 (!(attrs & MAP_EXEC) && has_nx ? PTE_NX : 0),
+	};
+	uint64_t max_leaf = has_1g ? LEAF_1G : LEAF_2M;
 
-	while (size > 0) {
-		uint64_t step = PAGE_SIZE;
-		uint64_t f = flags;
-
-		if (attrs & MAP_FRAMEBUFFER) {
-			f |= PTE_WC;
-		} else if (has_1g && ((va | pa) & ((UINT64_C(1) << 30) - 1)) == 0 &&
-			   size >= (UINT64_C(1) << 30)) {
-			step = UINT64_C(1) << 30;
-		} else if (((va | pa) & ((1u << 21) - 1)) == 0 && size >= (1u << 21)) {
-			step = 1u << 21;
-		}
-		if (map_one(pml4, va, pa, step, f) != 0)
-			return -1;
-		va += step;
-		pa += step;
-		size -= step;
+	if (attrs & MAP_FRAMEBUFFER) {
+		c.flags |= PTE_WC; /* a PAT index only 4 KiB PTEs can hold this way */
+		max_leaf = LEAF_4K;
 	}
-	return 0;
+	return loader_map_leaves(va, pa, size, max_leaf, map_leaf, &c);
 }
 
 int arch_map(uint64_t va, uint64_t pa, uint64_t size, unsigned attrs)
