@@ -22,9 +22,11 @@
 bool hal_console_init(const struct boot_info *bi);
 
 /*
- * Write len bytes, polling the transmitter; "\n" is sent as "\r\n". Safe
- * with interrupts masked and from panic(). Does nothing before init.
+ * Send one byte, polling the transmitter with a bounded wait (a dead UART
+ * must not hang the kernel). Only after hal_console_init returned true.
+ * Safe with interrupts masked and from panic(). Line endings are the
+ * caller's business (kernel/console.c sends "\r\n").
  */
-void hal_console_write(const char *buf, size_t len);
+void hal_console_putc(char c);
 
 #endif /* HAL_CONSOLE_H */

@@ -75,21 +75,10 @@ bool hal_console_init(const struct boot_info *bi)
 	return true;
 }
 
-static void put(char c)
+void hal_console_putc(char c)
 {
 	/* A bounded wait: a missing or stuck UART must not hang the kernel. */
 	for (unsigned i = 0; i < 100000 && (uart[PL011_FR / 4] & PL011_FR_TXFF); i++)
 		__asm__ volatile("yield");
 	uart[PL011_DR / 4] = (uint8_t)c;
-}
-
-void hal_console_write(const char *buf, size_t len)
-{
-	if (uart == NULL)
-		return;
-	for (size_t i = 0; i < len; i++) {
-		if (buf[i] == '\n')
-			put('\r');
-		put(buf[i]);
-	}
 }
