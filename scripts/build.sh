@@ -135,11 +135,24 @@ fi
 
 configured() { [ -f "$1/meson-private/coredata.dat" ]; }
 
+# The source tree a configured build directory belongs to ("" if unknown).
+configured_source() {
+	python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["directories"]["source"])' \
+		"$1/meson-info/meson-info.json" 2>/dev/null || true
+}
+
 # build_one ARCH DIR: the whole job of one target; output goes to stdout.
 build_one() {
 	local a=$1 dir=$2
-	local setup_now=$do_setup
+	local setup_now=$do_setup src
 
+	if configured "$dir"; then
+		src=$(configured_source "$dir")
+		if [ -n "$src" ] && [ "$(cd "$src" 2>/dev/null && pwd -P)" != "$(cd "$KEEL_ROOT" && pwd -P)" ]; then
+			echo "build.sh: $dir belongs to another source tree ($src); remove it or choose another directory" >&2
+			return 1
+		fi
+	fi
 	if [ "$auto_setup" = 1 ] && { ! configured "$dir" || [ "$options_given" = 1 ]; }; then
 		setup_now=1
 	fi
