@@ -5,8 +5,11 @@
 #include <base/string.h>
 #include <core/boot_info.h>
 #include <core/log.h>
+#include <core/pmm.h>
 #include <hal/cpu.h>
+#include <hal/trap.h>
 #include <kernel/console.h>
+#include <kernel/panic.h>
 
 #ifdef KERNEL_SELFTESTS
 #include "test/selftest.h"
@@ -48,6 +51,23 @@ static void print_memory_map(void)
 	}
 }
 
+/*
+ * Hand the USABLE memory to the physical memory manager. The loader's
+ * reclaimable memory stays out for now: its page tables and the boot stack
+ * are still in use until the kernel has its own (pmm_reclaim_bootloader()).
+ */
+static void init_physical_memory(const struct boot_info *bi)
+{
+	if (!pmm_init(bi->memmap, bi->memmap_count, bi->hhdm_offset))
+		panic("pmm: the memory map has no usable memory the pmm can manage");
+	struct pmm_stats s = pmm_get_stats();
+
+	log_info("pmm: %llu MiB total, %llu MiB free, %llu KiB reserved\n",
+		 (unsigned long long)(s.total_pages * PMM_PAGE_SIZE >> 20),
+		 (unsigned long long)(s.free_pages * PMM_PAGE_SIZE >> 20),
+		 (unsigned long long)(s.reserved_pages * PMM_PAGE_SIZE >> 10));
+}
+
 #ifdef KERNEL_SELFTESTS
 /* kernel.selftest=1 runs the suites, kernel.selftest.suite=NAME one of them. */
 static void maybe_run_selftests(void)
@@ -71,6 +91,7 @@ __noreturn void kernel_main(void)
 {
 	boot_info_adapt();
 	kernel_console_start();
+	hal_trap_init();
 	apply_loglevel();
 
 	const struct boot_info *bi = boot_info();
@@ -82,6 +103,7 @@ __noreturn void kernel_main(void)
 		  (unsigned long long)bi->kernel_virt, (unsigned long long)bi->kernel_phys,
 		  (unsigned long long)bi->hhdm_offset);
 	print_memory_map();
+	init_physical_memory(bi);
 
 #ifdef KERNEL_SELFTESTS
 	maybe_run_selftests();

@@ -2,23 +2,24 @@
  * kernel/panic.c - panic(): stop on a broken kernel invariant.
  *
  * The report names the CPU, the message, the registers at the panic call
- * and a frame-pointer backtrace, all through the kernel log, whose console
- * is brought up first if the panic came before it. Then every CPU stops:
+ * (or, for an exception, the trapped context's) and a frame-pointer backtrace, all through the
+ * kernel log, whose console is brought up first if the panic came before it. Then every CPU stops:
  * with one CPU running (until SMP bring-up) that is this one.
  */
 #include <core/log.h>
 #include <hal/cpu.h>
 #include <kernel/console.h>
 #include <kernel/panic.h>
+#include <kernel/trap.h>
 
 #define BACKTRACE_MAX 32
 
-static void backtrace(void)
+/* Print the return addresses of the frame chain starting at fp, numbered from `depth`. */
+static void backtrace(uintptr_t fp, int depth)
 {
-	uintptr_t fp = (uintptr_t)__builtin_frame_address(0), caller, ret;
+	uintptr_t caller, ret;
 
-	log_error("backtrace:\n");
-	for (int depth = 0; depth < BACKTRACE_MAX && hal_frame_unwind(fp, &caller, &ret); depth++) {
+	for (; depth < BACKTRACE_MAX && hal_frame_unwind(fp, &caller, &ret); depth++) {
 		if (ret == 0)
 			break; /* the entry code's zero return address */
 		log_error("  #%-2d %016llx\n", depth, (unsigned long long)ret);
@@ -28,22 +29,50 @@ static void backtrace(void)
 	}
 }
 
-void panic(const char *fmt, ...)
+/* Only the first panic reports; a panic inside the report just stops. */
+static void panic_begin(void)
 {
 	static volatile int panicking;
-	va_list ap;
 
 	if (panicking++)
-		hal_cpu_halt(); /* a panic while panicking: stop quietly */
+		hal_cpu_halt();
 	kernel_console_start();
 	log_set_level(LOG_DEBUG);
+}
+
+void panic(const char *fmt, ...)
+{
+	va_list ap;
+
+	panic_begin();
 	log_error("\nKERNEL PANIC on cpu %u: ", hal_cpu_id());
 	va_start(ap, fmt);
 	log_vprintf(LOG_ERROR, fmt, ap);
 	va_end(ap);
 	log_error("\n");
 	hal_cpu_print_registers();
-	backtrace();
+	log_error("backtrace:\n");
+	backtrace((uintptr_t)__builtin_frame_address(0), 0);
+	log_error("panic: system halted\n");
+	hal_cpu_halt();
+}
+
+void panic_trap(const struct trap_info *t)
+{
+	panic_begin();
+	log_error("\nKERNEL PANIC on cpu %u: %s (cause 0x%llx) at pc 0x%llx\n", hal_cpu_id(),
+		  t->name, (unsigned long long)t->code, (unsigned long long)t->pc);
+	if (t->kind == TRAP_PAGE_FAULT)
+		log_error("page fault: %s %s address 0x%llx\n", t->user ? "user" : "kernel",
+			  t->exec    ? "instruction fetch at"
+			  : t->write ? "write to"
+				     : "read from",
+			  (unsigned long long)t->address);
+	else if (t->kind == TRAP_ALIGNMENT)
+		log_error("misaligned access to 0x%llx\n", (unsigned long long)t->address);
+	hal_trap_print_frame(t->frame);
+	log_error("backtrace (trapped context):\n  #0  %016llx\n", (unsigned long long)t->pc);
+	backtrace(hal_trap_frame_pointer(t->frame), 1);
 	log_error("panic: system halted\n");
 	hal_cpu_halt();
 }

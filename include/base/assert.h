@@ -17,6 +17,10 @@
  *
  * Because the check always runs, expr may have side effects, but it is
  * better style not to.
+ *
+ * When the values involved matter for the diagnosis (an address, a count),
+ * use PANIC() with a format instead: "pmm: free of unallocated page 0x1000"
+ * says more than "assertion failed: owned".
  */
 #ifndef BASE_ASSERT_H
 #define BASE_ASSERT_H
@@ -32,6 +36,22 @@
 #define assert(expr)            \
 	(likely(expr) ? (void)0 \
 		      : base_panic(__FILE__, __LINE__, __func__, "assertion failed: " #expr))
+
+/*
+ * Stop on a broken invariant with a formatted message: formats fmt and its
+ * arguments (as printf does) into a static buffer, truncating what does
+ * not fit, and hands the result to base_panic() with file, line and func.
+ * Use it through PANIC(), which fills in the location.
+ *
+ * The buffer is shared, so two CPUs panicking at the same moment may mix
+ * their messages; both still stop. Context: any, like base_panic. Never
+ * returns.
+ */
+__noreturn __printf_like(4, 5) void base_panicf(const char *file, int line, const char *func,
+						const char *fmt, ...);
+
+/* PANIC("double free of %#llx", addr): base_panicf at the place of the call. */
+#define PANIC(...) base_panicf(__FILE__, __LINE__, __func__, __VA_ARGS__)
 
 /* The C11 spelling of a compile-time assertion, for code that prefers it. */
 #ifndef static_assert

@@ -24,6 +24,30 @@ __noreturn void hal_cpu_halt(void);
 unsigned hal_cpu_id(void);
 
 /*
+ * Mask interrupts on the calling CPU and return the interrupt state as it
+ * was before, to hand back to hal_irq_restore(). The value is opaque: only
+ * the platform knows its meaning (the saved IF flag, DAIF, SIE or CRMD.IE),
+ * and callers must not test or combine it.
+ *
+ * Calls nest: each save is paired with one restore, in reverse order, on
+ * the same CPU, and interrupts come back on only when the outermost pair
+ * ends, so a function may take an IRQ-safe lock while its caller holds
+ * another. The instruction that masks is also a compiler barrier, so no
+ * memory access is moved out of the masked section.
+ *
+ * Context: any, including with interrupts already masked. Never fails.
+ */
+unsigned long hal_irq_save(void);
+
+/*
+ * Put the calling CPU's interrupt state back to `state`, a value returned
+ * by the matching hal_irq_save() on this CPU: interrupts are enabled again
+ * only if they were enabled when that save was made. A compiler barrier,
+ * like hal_irq_save(). Context: any. Never fails.
+ */
+void hal_irq_restore(unsigned long state);
+
+/*
  * Print the calling CPU's registers through the kernel log, one line per
  * few registers, for panic(). Shows the state at the call, as far as C can
  * see it: general-purpose registers, stack and frame pointer, and the

@@ -16,8 +16,11 @@
 static const struct kernel_selftest_suite *const suites[] = {
 	&selftest_suite_base,
 	&selftest_suite_boot,
+	&selftest_suite_pmm,
+	&selftest_suite_trap,
 	&selftest_suite_selftest_fail,
 	&selftest_suite_selftest_panic,
+	&selftest_suite_selftest_fault,
 };
 
 bool selftest_str_eq(const char *a, const char *b)

@@ -33,6 +33,25 @@ unsigned hal_cpu_id(void)
 	return 0; /* one CPU until SMP bring-up (scheduling work) */
 }
 
+unsigned long hal_irq_save(void)
+{
+	unsigned long daif;
+
+	/*
+	 * DAIF holds the D, A, I and F mask bits (bits 9..6). "msr daifset, #2"
+	 * sets only I (bit 1 of the immediate is I), masking IRQs and leaving
+	 * debug, SError and FIQ masking as they were.
+	 */
+	__asm__ volatile("mrs %0, daif\n\tmsr daifset, #2" : "=r"(daif) : : "memory");
+	return daif;
+}
+
+void hal_irq_restore(unsigned long state)
+{
+	/* All four mask bits back as they were; only I changed since the save. */
+	__asm__ volatile("msr daif, %0" : : "r"(state) : "memory");
+}
+
 void hal_cpu_print_registers(void)
 {
 	uint64_t r[32];
@@ -65,7 +84,8 @@ void hal_cpu_print_registers(void)
 			  (unsigned long long)r[i], names[i + 1], (unsigned long long)r[i + 1],
 			  names[i + 2], (unsigned long long)r[i + 2], names[i + 3],
 			  (unsigned long long)r[i + 3]);
-	/* No exception has been taken yet, so ELR/ESR/FAR describe nothing of ours. */
+	/* ELR/ESR/FAR belong to the last exception, not to this call: a trap's own
+	 * report (hal_trap_print_frame) shows them. */
 	uint64_t el = READ_SYSREG(CurrentEL);
 
 	log_error("  CurrentEL 0x%llx (EL%llu)  DAIF 0x%llx  SPSel %llu  VBAR_EL1 %016llx\n",
@@ -129,7 +149,8 @@ __noreturn void hal_power_off(void)
 	 * SMC Calling Convention: function ID in w0, result in x0, x1-x17 may
 	 * be clobbered. Only the conduit the firmware names is tried: the other
 	 * instruction is undefined at EL1 when its exception level is absent,
-	 * and the kernel has no exception vectors yet to survive that.
+	 * and trying it would end in an undefined-instruction panic instead of
+	 * the "power-off failed" report below.
 	 */
 	if (conduit == PSCI_HVC)
 		__asm__ volatile("hvc #0"

@@ -34,15 +34,23 @@
 		v_;                                                     \
 	})
 
+/*
+ * csrxchg rd, rj, csr writes the bits of rd selected by the mask in rj into
+ * the CSR and returns the CSR's old value in rd. rj must not be $r0 or $r1
+ * (those encodings mean csrrd and csrwr), and clang 19 has no constraint
+ * that excludes them, so the mask is pinned to $t0.
+ */
+static unsigned long crmd_ie_exchange(unsigned long ie)
+{
+	register unsigned long mask __asm__("$t0") = CRMD_IE;
+
+	__asm__ volatile("csrxchg %0, %1, %2" : "+r"(ie) : "r"(mask), "i"(CSR_CRMD) : "memory");
+	return ie;
+}
+
 __noreturn void hal_cpu_halt(void)
 {
-	/* csrxchg with a zero value and the IE mask clears CRMD.IE. */
-	unsigned long zero = 0;
-
-	__asm__ volatile("csrxchg %0, %1, %2"
-			 : "+r"(zero)
-			 : "r"(CRMD_IE), "i"(CSR_CRMD)
-			 : "memory");
+	crmd_ie_exchange(0); /* interrupts off */
 	for (;;)
 		__asm__ volatile("idle 0" ::: "memory");
 }
@@ -50,6 +58,17 @@ __noreturn void hal_cpu_halt(void)
 unsigned hal_cpu_id(void)
 {
 	return 0; /* one CPU until SMP bring-up (scheduling work) */
+}
+
+unsigned long hal_irq_save(void)
+{
+	/* Write IE = 0, get the old CRMD back: atomic with respect to interrupts. */
+	return crmd_ie_exchange(0) & CRMD_IE;
+}
+
+void hal_irq_restore(unsigned long state)
+{
+	crmd_ie_exchange(state & CRMD_IE);
 }
 
 void hal_cpu_print_registers(void)

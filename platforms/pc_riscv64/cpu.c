@@ -32,6 +32,21 @@ unsigned hal_cpu_id(void)
 	return 0; /* one hart until SMP bring-up (scheduling work) */
 }
 
+unsigned long hal_irq_save(void)
+{
+	unsigned long sstatus;
+
+	/* csrrc reads sstatus and clears SIE in one instruction: no window between the two. */
+	__asm__ volatile("csrrc %0, sstatus, %1" : "=r"(sstatus) : "r"(SSTATUS_SIE) : "memory");
+	return sstatus & SSTATUS_SIE;
+}
+
+void hal_irq_restore(unsigned long state)
+{
+	/* csrs sets the bits given: SIE if it was set at the save, nothing otherwise. */
+	__asm__ volatile("csrs sstatus, %0" : : "r"(state & SSTATUS_SIE) : "memory");
+}
+
 /* A CSR's value; csrr encodes the CSR's number, so it takes a name, not a variable. */
 #define READ_CSR(name)                                          \
 	({                                                      \

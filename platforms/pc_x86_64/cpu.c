@@ -20,6 +20,33 @@ unsigned hal_cpu_id(void)
 	return 0; /* one CPU until SMP bring-up (scheduling work) */
 }
 
+/* RFLAGS.IF: the CPU takes maskable interrupts while it is set. */
+#define RFLAGS_IF (1UL << 9)
+
+unsigned long hal_irq_save(void)
+{
+	unsigned long rflags;
+
+	/*
+	 * pushfq/pop reads RFLAGS (there is no mov from it), then cli clears IF.
+	 * The push below the stack pointer is safe because the kernel is built
+	 * with -mno-red-zone: no live data sits under rsp.
+	 */
+	__asm__ volatile("pushfq; pop %0; cli" : "=r"(rflags) : : "memory");
+	return rflags & RFLAGS_IF;
+}
+
+void hal_irq_restore(unsigned long state)
+{
+	/*
+	 * Only IF is restored, not the whole RFLAGS (popfq would also rewrite
+	 * the arithmetic flags, DF and AC). If IF was clear at the save, it is
+	 * still clear: interrupts stay masked and there is nothing to do.
+	 */
+	if (state & RFLAGS_IF)
+		__asm__ volatile("sti" : : : "memory");
+}
+
 void hal_cpu_print_registers(void)
 {
 	uint64_t r[16], cr0, cr2, cr3, cr4, rflags;

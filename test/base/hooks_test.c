@@ -3,8 +3,9 @@
  *
  * printf and vprintf must deliver their output through base_write,
  * complete, in order, and in chunks rather than byte by byte; assert must
- * call base_panic on failure. The mock hooks (test/mocks/base/hooks_mock.c)
- * capture the writes and turn a panic into SIGABRT.
+ * call base_panic on failure, and PANIC must format its message for it.
+ * The mock hooks (test/mocks/base/hooks_mock.c) capture the writes and
+ * turn a panic into SIGABRT.
  */
 #include <criterion/criterion.h>
 #include <signal.h>
@@ -214,4 +215,27 @@ Test(hooks, assert_that_fails_calls_base_panic, .signal = SIGABRT)
 
 	assert(zero == 1);
 	cr_assert_fail("assert returned after a failed check");
+}
+
+/*
+ * PANIC formats its message (the mock base_panic prints it on stderr as
+ * "base_panic: <file>:<line> <func>: pmm: bad free of 0x1234 (3 pages)")
+ * and never returns.
+ */
+Test(hooks, panic_with_a_formatted_message_calls_base_panic, .signal = SIGABRT)
+{
+	volatile unsigned long long addr = 0x1234;
+
+	PANIC("pmm: bad free of %#llx (%d pages)", addr, 3);
+	cr_assert_fail("PANIC returned");
+}
+
+Test(hooks, panic_with_a_message_longer_than_the_buffer_still_stops, .signal = SIGABRT)
+{
+	char long_text[1000];
+
+	memset(long_text, 'x', sizeof(long_text) - 1);
+	long_text[sizeof(long_text) - 1] = '\0';
+	PANIC("%s", long_text);
+	cr_assert_fail("PANIC returned");
 }

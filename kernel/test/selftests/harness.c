@@ -3,12 +3,13 @@
  *
  * They check the harness itself: run one with kernel.selftest.suite=NAME
  * and the run must end in FAIL (selftest_fail) or a panic report
- * (selftest_panic), and scripts/run.sh must exit non-zero. Neither runs
- * when all suites run.
+ * (selftest_panic, and selftest_fault for an unresolved kernel page fault),
+ * and scripts/run.sh must exit non-zero. None runs when all suites run.
  */
 #include "../selftest.h"
 
 #include <kernel/panic.h>
+#include <stdint.h>
 
 static void deliberate_failure(struct selftest *t)
 {
@@ -51,5 +52,28 @@ const struct kernel_selftest_suite selftest_suite_selftest_panic = {
 	.name = "selftest_panic",
 	.cases = panic_cases,
 	.count = ARRAY_SIZE(panic_cases),
+	.explicit_only = true,
+};
+
+/*
+ * An address in the kernel half that nothing maps on any platform (and that
+ * is not canonical under riscv64 Sv39, which faults just the same).
+ */
+#define UNMAPPED_KERNEL_ADDRESS UINT64_C(0xffffff0000000123)
+
+static void deliberate_page_fault(struct selftest *t)
+{
+	(void)t;
+	(void)*(volatile uint64_t *)(uintptr_t)UNMAPPED_KERNEL_ADDRESS;
+}
+
+static const struct kernel_selftest_case fault_cases[] = {
+	{ "deliberate_page_fault", deliberate_page_fault },
+};
+
+const struct kernel_selftest_suite selftest_suite_selftest_fault = {
+	.name = "selftest_fault",
+	.cases = fault_cases,
+	.count = ARRAY_SIZE(fault_cases),
 	.explicit_only = true,
 };

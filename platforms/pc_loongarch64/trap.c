@@ -1,0 +1,233 @@
+/*
+ * platforms/pc_loongarch64/trap.c - HAL trap contract for loongarch64: EENTRY and decoding.
+ *
+ * vectors.S saves the trapped context into a struct hal_trap_frame and
+ * calls la_trap(), which decodes CSR.ESTAT into a struct trap_info for
+ * kernel_trap(). Machine errors take their own path (la_merr_entry) and end
+ * in la_machine_error(), a panic.
+ */
+#include <base/compiler.h>
+#include <core/boot_info.h>
+#include <core/log.h>
+#include <hal/cpu.h>
+#include <hal/trap.h>
+#include <kernel/panic.h>
+#include <stddef.h>
+
+#define CSR_ECFG      0x4
+#define CSR_EENTRY    0xc
+#define CSR_MERRENTRY 0x93
+
+#define ECFG_VS_MASK	   (7UL << 16) /* entry spacing: 0 means one entry for all */
+#define PRMD_PPLV	   3UL	       /* the trapped privilege level */
+#define MERRCTL_CAUSE(ctl) (((ctl) >> 16) & 0xff)
+
+/* ESTAT: which exception (Ecode, bits 21:16) and, for some, which variant (bits 30:22). */
+#define ESTAT_ECODE(estat)    (((estat) >> 16) & 0x3f)
+#define ESTAT_ESUBCODE(estat) (((estat) >> 22) & 0x1ff)
+
+/* The Ecode values this file tells apart (LoongArch Vol. 1, table of exception encoding). */
+enum {
+	ECODE_PIL = 0x1, /* page invalid for load */
+	ECODE_PIS = 0x2, /* page invalid for store */
+	ECODE_PIF = 0x3, /* page invalid for instruction fetch */
+	ECODE_PME = 0x4, /* page modified: a store to a page whose D bit is clear */
+	ECODE_PNR = 0x5, /* page not readable */
+	ECODE_PNX = 0x6, /* page not executable */
+	ECODE_PPI = 0x7, /* page privilege level illegal */
+	ECODE_ALE = 0x9, /* address alignment error */
+	ECODE_BRK = 0xc, /* the break instruction */
+	ECODE_INE = 0xd, /* instruction not existent */
+	ECODE_IPE = 0xe, /* instruction privilege error */
+};
+
+/*
+ * The break instruction (and every other) is 4 bytes. clang's
+ * __builtin_debugtrap() emits `break 0`, and ERA points at it: unlike
+ * x86's int3, a LoongArch breakpoint is reported before it completes.
+ */
+#define INSN_SIZE 4
+
+/* Built by vectors.S; the offsets are repeated there as FRAME_*. */
+struct hal_trap_frame {
+	uint64_t r[32]; /* r[0] is 0; r[3] is the trapped $sp, not the frame's */
+	uint64_t era;	/* the trapping instruction: ertn resumes here */
+	uint64_t prmd;	/* the trapped PLV (bits 1:0) and IE (bit 2) */
+	uint64_t estat; /* the cause */
+	uint64_t badv;	/* the faulting address, for address-related exceptions */
+	uint64_t badi;	/* the trapping instruction's encoding */
+	uint64_t crmd;	/* the handler's mode, for the report */
+};
+
+STATIC_ASSERT(sizeof(struct hal_trap_frame) == 304, "vectors.S: FRAME_SIZE");
+STATIC_ASSERT(sizeof(struct hal_trap_frame) % 16 == 0, "the psABI wants $sp 16-byte aligned");
+STATIC_ASSERT(offsetof(struct hal_trap_frame, era) == 256, "vectors.S: FRAME_ERA");
+STATIC_ASSERT(offsetof(struct hal_trap_frame, prmd) == 264, "vectors.S: FRAME_PRMD");
+STATIC_ASSERT(offsetof(struct hal_trap_frame, estat) == 272, "vectors.S: FRAME_ESTAT");
+STATIC_ASSERT(offsetof(struct hal_trap_frame, badv) == 280, "vectors.S: FRAME_BADV");
+STATIC_ASSERT(offsetof(struct hal_trap_frame, badi) == 288, "vectors.S: FRAME_BADI");
+STATIC_ASSERT(offsetof(struct hal_trap_frame, crmd) == 296, "vectors.S: FRAME_CRMD");
+
+extern char la_trap_entry[], la_merr_entry[];
+
+void la_trap(struct hal_trap_frame *f);
+__noreturn void la_machine_error(uint64_t era, uint64_t ctl);
+
+#define csr_read(csr)                                                   \
+	({                                                              \
+		unsigned long v_;                                       \
+		__asm__ volatile("csrrd %0, %1" : "=r"(v_) : "i"(csr)); \
+		v_;                                                     \
+	})
+
+/* csrwr swaps: the register gets the CSR's old value, which is dropped here. */
+#define csr_write(csr, val)                                                        \
+	do {                                                                       \
+		unsigned long w_ = (val);                                          \
+		__asm__ volatile("csrwr %0, %1" : "+r"(w_) : "i"(csr) : "memory"); \
+	} while (0)
+
+void hal_trap_init(void)
+{
+	const struct boot_info *bi = boot_info();
+
+	/*
+	 * One entry for everything (VS = 0), decoded from ESTAT in C: simpler
+	 * than a table of 2^VS-instruction slots, and the cost of a branch on
+	 * the cause is nothing next to saving 31 registers. The local
+	 * interrupt enables (LIE) are left as they are.
+	 */
+	csr_write(CSR_ECFG, csr_read(CSR_ECFG) & ~ECFG_VS_MASK);
+	csr_write(CSR_EENTRY, (uintptr_t)la_trap_entry);
+
+	/*
+	 * A machine error switches to direct-address mode, so MERRENTRY takes
+	 * a physical address. The loader puts the image in one physically
+	 * contiguous block, at the same offsets as linked.
+	 */
+	csr_write(CSR_MERRENTRY, bi->kernel_phys + ((uintptr_t)la_merr_entry - bi->kernel_virt));
+}
+
+/* The manual's mnemonic and meaning for each Ecode; [1] for EsubCode 1 where there is one. */
+static const char *const cause_names[][2] = {
+	[0x00] = { "interrupt (INT)" },
+	[0x01] = { "page fault (PIL, page invalid for load)" },
+	[0x02] = { "page fault (PIS, page invalid for store)" },
+	[0x03] = { "page fault (PIF, page invalid for fetch)" },
+	[0x04] = { "page fault (PME, page modified)" },
+	[0x05] = { "page fault (PNR, page not readable)" },
+	[0x06] = { "page fault (PNX, page not executable)" },
+	[0x07] = { "page fault (PPI, page privilege level illegal)" },
+	[0x08] = { "address error (ADEF, instruction fetch)",
+		   "address error (ADEM, memory access)" },
+	[0x09] = { "alignment fault (ALE)" },
+	[0x0a] = { "bound check (BCE)" },
+	[0x0b] = { "system call (SYS)" },
+	[0x0c] = { "breakpoint (BRK)" },
+	[0x0d] = { "illegal instruction (INE, instruction not existent)" },
+	[0x0e] = { "illegal instruction (IPE, instruction privilege error)" },
+	[0x0f] = { "FPU disabled (FPD)" },
+	[0x10] = { "LSX disabled (SXD)" },
+	[0x11] = { "LASX disabled (ASXD)" },
+	[0x12] = { "floating-point exception (FPE)", "vector floating-point exception (VFPE)" },
+	[0x13] = { "fetch watchpoint (WPEF)", "load/store watchpoint (WPEM)" },
+	[0x14] = { "LBT disabled (BTD)" },
+	[0x15] = { "LBT exception (BTE)" },
+	[0x16] = { "guest sensitive privileged resource (GSPR)" },
+	[0x17] = { "hypervisor call (HVC)" },
+	[0x18] = { "guest CSR modified by software (GCSC)",
+		   "guest CSR modified by hardware (GCHC)" },
+};
+
+static const char *cause_name(unsigned ecode, unsigned esubcode)
+{
+	if (ecode >= ARRAY_SIZE(cause_names) || !cause_names[ecode][0])
+		return "reserved exception code";
+	if (esubcode == 1 && cause_names[ecode][1])
+		return cause_names[ecode][1];
+	return cause_names[ecode][0];
+}
+
+void la_trap(struct hal_trap_frame *f)
+{
+	unsigned ecode = ESTAT_ECODE(f->estat);
+	struct trap_info t = {
+		.kind = TRAP_OTHER,
+		.name = cause_name(ecode, ESTAT_ESUBCODE(f->estat)),
+		.code = f->estat,
+		.pc = f->era,
+		.user = (f->prmd & PRMD_PPLV) != 0,
+		.frame = f,
+	};
+
+	switch (ecode) {
+	case ECODE_PIL:
+	case ECODE_PIS:
+	case ECODE_PIF:
+	case ECODE_PME:
+	case ECODE_PNR:
+	case ECODE_PNX:
+	case ECODE_PPI:
+		/*
+		 * The loader's refill handler fills the TLB even for an unmapped
+		 * address (with an invalid entry), so "not mapped" arrives here
+		 * as a page-invalid exception. The cause says what the access
+		 * was, except for PPI, which can be any of the three.
+		 */
+		t.kind = TRAP_PAGE_FAULT;
+		t.address = f->badv;
+		t.write = ecode == ECODE_PIS || ecode == ECODE_PME;
+		t.exec = ecode == ECODE_PIF || ecode == ECODE_PNX;
+		break;
+	case ECODE_ALE:
+		t.kind = TRAP_ALIGNMENT;
+		t.address = f->badv;
+		break;
+	case ECODE_BRK:
+		t.kind = TRAP_BREAKPOINT;
+		break;
+	case ECODE_INE:
+	case ECODE_IPE:
+		t.kind = TRAP_ILLEGAL_INSTRUCTION;
+		break;
+	}
+	kernel_trap(&t);
+}
+
+__noreturn void la_machine_error(uint64_t era, uint64_t ctl)
+{
+	/* la_merr_entry's ertn gave back the trapped IE: mask before anything else. */
+	hal_irq_save();
+	panic("machine error (MERRCTL 0x%llx, cause %llu) at pc 0x%llx", (unsigned long long)ctl,
+	      (unsigned long long)MERRCTL_CAUSE(ctl), (unsigned long long)era);
+}
+
+void hal_trap_print_frame(const struct hal_trap_frame *f)
+{
+	/* The psABI names; $r21 has none (reserved). */
+	static const char *const names[32] = { "zero", "ra", "tp", "sp", "a0", "a1",  "a2", "a3",
+					       "a4",   "a5", "a6", "a7", "t0", "t1",  "t2", "t3",
+					       "t4",   "t5", "t6", "t7", "t8", "r21", "fp", "s0",
+					       "s1",   "s2", "s3", "s4", "s5", "s6",  "s7", "s8" };
+
+	for (int i = 1; i < 32; i += 4) {
+		for (int j = i; j < i + 4 && j < 32; j++)
+			log_error("  %-3s %016llx", names[j], (unsigned long long)f->r[j]);
+		log_error("\n");
+	}
+	log_error("  era  %016llx  prmd %016llx  estat %016llx  badv %016llx\n",
+		  (unsigned long long)f->era, (unsigned long long)f->prmd,
+		  (unsigned long long)f->estat, (unsigned long long)f->badv);
+	log_error("  badi %016llx  crmd %016llx\n", (unsigned long long)f->badi,
+		  (unsigned long long)f->crmd);
+}
+
+uintptr_t hal_trap_frame_pointer(const struct hal_trap_frame *f)
+{
+	return f->r[22]; /* $fp */
+}
+
+void hal_trap_skip_instruction(struct hal_trap_frame *f)
+{
+	f->era += INSN_SIZE;
+}

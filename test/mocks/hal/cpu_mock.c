@@ -1,0 +1,66 @@
+/*
+ * test/mocks/hal/cpu_mock.c - a fake of the HAL cpu contract for native tests.
+ *
+ * See cpu_mock.h. The fake keeps an "interrupts enabled" flag instead of a
+ * real mask, and counts saves that are not restored yet, so a test can
+ * check that code under test leaves interrupts the way it found them. The
+ * saved state is the flag itself, as the real ports save a flag bit.
+ *
+ * Misuse that a real CPU would survive silently is made loud here: a
+ * restore without a matching save aborts the test.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include <hal/cpu.h>
+
+#include "hal/cpu_mock.h"
+
+static _Thread_local unsigned cpu_id;
+static _Thread_local bool irq_disabled; /* false: a thread starts with interrupts on */
+static _Thread_local unsigned irq_depth;
+
+unsigned hal_cpu_id(void)
+{
+	return cpu_id;
+}
+
+unsigned long hal_irq_save(void)
+{
+	unsigned long was_enabled = !irq_disabled;
+
+	irq_disabled = true;
+	irq_depth++;
+	return was_enabled;
+}
+
+void hal_irq_restore(unsigned long state)
+{
+	if (irq_depth == 0) {
+		fprintf(stderr, "cpu_mock: hal_irq_restore without a matching hal_irq_save\n");
+		abort();
+	}
+	irq_depth--;
+	irq_disabled = state == 0;
+}
+
+void mock_cpu_set_id(unsigned cpu)
+{
+	cpu_id = cpu;
+}
+
+bool mock_irq_enabled(void)
+{
+	return !irq_disabled;
+}
+
+unsigned mock_irq_depth(void)
+{
+	return irq_depth;
+}
+
+void mock_irq_reset(void)
+{
+	irq_disabled = false;
+	irq_depth = 0;
+}
