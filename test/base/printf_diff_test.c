@@ -27,40 +27,10 @@
 #include <base/string.h>
 
 #include "host_ref.h"
+#include "support/test_rng.h"
 
 #define ITERATIONS   25000
 #define DEFAULT_SEED UINT64_C(0x4b45454c) /* "KEEL" */
-
-/* splitmix64: tiny, fast, and good enough to explore format space. */
-static uint64_t rng_state;
-
-static uint64_t rng_next(void)
-{
-	uint64_t z = (rng_state += UINT64_C(0x9e3779b97f4a7c15));
-
-	z = (z ^ (z >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
-	z = (z ^ (z >> 27)) * UINT64_C(0x94d049bb133111eb);
-	return z ^ (z >> 31);
-}
-
-/* A uniform value in 0..n-1 (n > 0; the tiny modulo bias does not matter). */
-static unsigned rng_below(unsigned n)
-{
-	return (unsigned)(rng_next() % n);
-}
-
-/* True with probability percent / 100. */
-static bool rng_chance(unsigned percent)
-{
-	return rng_below(100) < percent;
-}
-
-static uint64_t seed_from_env(void)
-{
-	const char *env = getenv("KEEL_TEST_SEED");
-
-	return env != NULL && *env != '\0' ? host_strtoull(env, NULL, 0) : DEFAULT_SEED;
-}
 
 /* The C type of the argument, after default argument promotions. */
 enum arg_kind {
@@ -123,7 +93,7 @@ static const char *const string_pool[] = {
  */
 static uint64_t random_bits(void)
 {
-	switch (rng_below(8)) {
+	switch (test_rng_below(8)) {
 	case 0:
 		return 0;
 	case 1:
@@ -131,15 +101,15 @@ static uint64_t random_bits(void)
 	case 2:
 		return UINT64_MAX; /* -1 in any signed type */
 	case 3:
-		return rng_chance(50) ? UINT64_C(1) << 63 : INT64_MAX;
+		return test_rng_chance(50) ? UINT64_C(1) << 63 : INT64_MAX;
 	case 4:
-		return rng_chance(50) ? UINT32_C(1) << 31 : INT32_MAX;
+		return test_rng_chance(50) ? UINT32_C(1) << 31 : INT32_MAX;
 	case 5:
-		return rng_below(1000);
+		return test_rng_below(1000);
 	case 6:
-		return rng_next() >> rng_below(64);
+		return test_rng_next() >> test_rng_below(64);
 	default:
-		return rng_next();
+		return test_rng_next();
 	}
 }
 
@@ -174,13 +144,13 @@ static void generate(struct gen_case *g)
 	static const enum arg_kind unsigned_kind[] = {
 		ARG_UINT, ARG_INT, ARG_INT, ARG_ULONG, ARG_ULLONG, ARG_SIZE, ARG_UINTMAX, ARG_SIZE,
 	};
-	char conv = conversions[rng_below(sizeof(conversions) - 1)];
+	char conv = conversions[test_rng_below(sizeof(conversions) - 1)];
 	bool integer = strchr("diouxX", conv) != NULL;
 	char *p = g->fmt;
 
 	memset(g, 0, sizeof(*g));
 	p = g->fmt;
-	put_string(&p, literal_pool[rng_below(ARRAY_SIZE(literal_pool))]);
+	put_string(&p, literal_pool[test_rng_below(ARRAY_SIZE(literal_pool))]);
 	put_char(&p, '%');
 
 	/* Flags, in random order, possibly repeated. */
@@ -194,67 +164,67 @@ static void generate(struct gen_case *g)
 		allowed = "-#0";
 	else
 		allowed = "-+ ";
-	for (unsigned n = rng_below(4); n > 0; n--) {
-		if (rng_chance(60))
-			put_char(&p, allowed[rng_below((unsigned)strlen(allowed))]);
+	for (unsigned n = test_rng_below(4); n > 0; n--) {
+		if (test_rng_chance(60))
+			put_char(&p, allowed[test_rng_below((unsigned)strlen(allowed))]);
 	}
 
 	/* Width: none, a number (a leading 0 would be a flag), or '*'. */
-	switch (rng_below(3)) {
+	switch (test_rng_below(3)) {
 	case 0:
 		break;
 	case 1:
-		put_number(&p, 1 + rng_below(40));
+		put_number(&p, 1 + test_rng_below(40));
 		break;
 	default:
 		put_char(&p, '*');
 		g->star_width = true;
-		g->width_arg = (int)rng_below(81) - 40;
+		g->width_arg = (int)test_rng_below(81) - 40;
 		break;
 	}
 
 	/* Precision: C leaves it undefined for %c. */
 	if (conv != 'c') {
-		switch (rng_below(5)) {
+		switch (test_rng_below(5)) {
 		case 0:
 		case 1:
 			break;
 		case 2:
 			put_char(&p, '.');
-			if (rng_chance(80)) {
-				if (rng_chance(10))
+			if (test_rng_chance(80)) {
+				if (test_rng_chance(10))
 					put_char(&p, '0'); /* leading zeros are allowed here */
-				put_number(&p, rng_below(41));
+				put_number(&p, test_rng_below(41));
 			}
 			break;
 		default:
 			put_string(&p, ".*");
 			g->star_precision = true;
-			g->precision_arg = (int)rng_below(51) - 10;
+			g->precision_arg = (int)test_rng_below(51) - 10;
 			break;
 		}
 	}
 
 	/* Length modifier and the matching argument type. */
 	if (integer) {
-		unsigned l = rng_below(ARRAY_SIZE(lengths));
+		unsigned l = test_rng_below(ARRAY_SIZE(lengths));
 
 		put_string(&p, lengths[l]);
 		g->kind = (conv == 'd' || conv == 'i') ? signed_kind[l] : unsigned_kind[l];
 		g->bits = random_bits();
 	} else if (conv == 's') {
 		g->kind = ARG_STRING;
-		g->text = string_pool[rng_below(ARRAY_SIZE(string_pool))];
+		g->text = string_pool[test_rng_below(ARRAY_SIZE(string_pool))];
 	} else if (conv == 'p') {
 		g->kind = ARG_POINTER;
-		g->bits = rng_chance(20) ? 0 : random_bits();
+		g->bits = test_rng_chance(20) ? 0 : random_bits();
 	} else { /* 'c': an int, including 0 and bytes above 0x7f */
 		g->kind = ARG_INT;
-		g->bits = rng_below(256);
+		g->bits = test_rng_below(256);
 	}
 	put_char(&p, conv);
 
-	put_string(&p, literal_pool[rng_below(ARRAY_SIZE(literal_pool))]);
+	put_string(&p, literal_pool[test_rng_below(ARRAY_SIZE(literal_pool))]);
 	*p = '\0';
 }
 
@@ -315,7 +285,7 @@ static void compare_variadic(const struct gen_case *g, ...)
 	cr_assert(len >= 0 && len < 256, "format \"%s\": generated output too long (%d)", g->fmt,
 		  len);
 	compare_at_size(g, 0, ap);
-	compare_at_size(g, 1 + rng_below((unsigned)len + 1), ap);
+	compare_at_size(g, 1 + test_rng_below((unsigned)len + 1), ap);
 	va_end(ap);
 }
 
@@ -371,8 +341,7 @@ static void run_case(const struct gen_case *g)
 
 Test(format_diff, random_formats_match_glibc_output_return_and_truncation)
 {
-	current_seed = seed_from_env();
-	rng_state = current_seed;
+	current_seed = test_rng_seed(DEFAULT_SEED);
 
 	for (current_iteration = 0; current_iteration < ITERATIONS; current_iteration++) {
 		struct gen_case g;

@@ -31,6 +31,8 @@
 #include <base/string.h>
 #include <core/pmm.h>
 
+#include "support/test_rng.h"
+
 #define PAGE	     PMM_PAGE_SIZE
 #define PAGES	     2048u /* an 8 MiB arena */
 #define STEPS	     20000u
@@ -71,30 +73,6 @@ static unsigned step;
 /* cr_assert with the seed and the step in front of the message. */
 #define CHECK(cond, fmt, ...) \
 	cr_assert(cond, "seed %#llx step %u: " fmt, (unsigned long long)seed, step, ##__VA_ARGS__)
-
-/* splitmix64, as in test/base/printf_diff_test.c. */
-static uint64_t rng_state;
-
-static uint64_t rng_next(void)
-{
-	uint64_t z = (rng_state += UINT64_C(0x9e3779b97f4a7c15));
-
-	z = (z ^ (z >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
-	z = (z ^ (z >> 27)) * UINT64_C(0x94d049bb133111eb);
-	return z ^ (z >> 31);
-}
-
-static size_t rng_below(size_t n)
-{
-	return (size_t)(rng_next() % n);
-}
-
-static uint64_t seed_from_env(void)
-{
-	const char *env = getenv("KEEL_TEST_SEED");
-
-	return env != NULL && *env != '\0' ? strtoull(env, NULL, 0) : DEFAULT_SEED;
-}
 
 /*
  * Whether page n may ever be handed out (with reclaimable memory counted
@@ -180,20 +158,20 @@ static void check_counters(void)
 
 static size_t random_count(void)
 {
-	size_t r = rng_below(100);
+	size_t r = test_rng_below(100);
 
 	if (r < 70)
-		return 1 + rng_below(4);
+		return 1 + test_rng_below(4);
 	if (r < 95)
-		return 5 + rng_below(28);
-	return 33 + rng_below(300);
+		return 5 + test_rng_below(28);
+	return 33 + test_rng_below(300);
 }
 
 static size_t random_align(void)
 {
 	static const size_t aligns[] = { 0, 1, 1, 1, 1, 2, 4, 8, 16, 64, 256 };
 
-	return aligns[rng_below(sizeof(aligns) / sizeof(aligns[0]))];
+	return aligns[test_rng_below(sizeof(aligns) / sizeof(aligns[0]))];
 }
 
 static uint8_t tag_of(int32_t id)
@@ -205,7 +183,7 @@ static void step_alloc(int32_t id)
 {
 	size_t count = random_count(), align = random_align();
 	size_t a = align ? align : 1;
-	bool zero = rng_below(5) != 0;
+	bool zero = test_rng_below(5) != 0;
 	uint64_t phys = pmm_alloc_pages_flags(count, align, zero ? 0 : PMM_ALLOC_NO_ZERO);
 
 	if (phys == 0) {
@@ -238,9 +216,10 @@ static void step_alloc(int32_t id)
 /* Free a whole live run, or its first part and keep the rest. */
 static void step_free(void)
 {
-	size_t k = rng_below(live_count);
+	size_t k = test_rng_below(live_count);
 	struct live *l = &live[k];
-	size_t n = l->count > 1 && rng_below(4) == 0 ? 1 + rng_below(l->count - 1) : l->count;
+	size_t n = l->count > 1 && test_rng_below(4) == 0 ? 1 + test_rng_below(l->count - 1)
+							  : l->count;
 
 	for (size_t i = 0; i < n; i++) {
 		const uint8_t *page = arena + (l->first + i) * PAGE;
@@ -290,8 +269,7 @@ Test(pmm_model, random_steps_agree_with_the_reference_model)
 	arena = aligned_alloc(PAGE, (size_t)PAGES * PAGE);
 	cr_assert_not_null(arena);
 	memset(arena, 0xa5, (size_t)PAGES * PAGE);
-	seed = seed_from_env();
-	rng_state = seed;
+	seed = test_rng_seed(DEFAULT_SEED);
 	step = 0;
 	CHECK(pmm_init(map, MAP_COUNT, (uint64_t)(uintptr_t)arena), "pmm_init failed");
 	learn_free_pages();
@@ -300,7 +278,7 @@ Test(pmm_model, random_steps_agree_with_the_reference_model)
 	for (step = 1; step <= STEPS; step++) {
 		if (step == STEPS / 2)
 			step_reclaim();
-		else if (live_count > 0 && (live_count == MAX_LIVE || rng_below(100) < 45))
+		else if (live_count > 0 && (live_count == MAX_LIVE || test_rng_below(100) < 45))
 			step_free();
 		else
 			step_alloc((int32_t)step);

@@ -20,6 +20,8 @@
 #include <base/string.h>
 #include <core/vaddr_alloc.h>
 
+#include "support/test_rng.h"
+
 #define PAGE VAS_PAGE_SIZE
 #define GiB  (UINT64_C(1) << 30)
 
@@ -421,34 +423,6 @@ static size_t live_count;
 
 static uint64_t seed;
 static unsigned step;
-static uint64_t rng_state;
-
-/* splitmix64, as in test/base/printf_diff_test.c. */
-static uint64_t rng_next(void)
-{
-	uint64_t z = (rng_state += UINT64_C(0x9e3779b97f4a7c15));
-
-	z = (z ^ (z >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
-	z = (z ^ (z >> 27)) * UINT64_C(0x94d049bb133111eb);
-	return z ^ (z >> 31);
-}
-
-static size_t rng_below(size_t n)
-{
-	return (size_t)(rng_next() % n);
-}
-
-static uint64_t seed_from_env(void)
-{
-	const char *env = getenv("KEEL_TEST_SEED");
-	uint64_t value = UINT64_C(0x7661646472); /* "vaddr" */
-
-	/* A value parse_u64 refuses leaves the default in place. */
-	if (env != NULL)
-		parse_u64(env, strlen(env), 0, &value);
-	return value;
-}
-
 /*
  * Every check of the model test names the seed and the step. A function,
  * not a macro, so that the call under test runs exactly once.
@@ -497,11 +471,11 @@ static void model_mark(size_t first, size_t n, uint8_t owned)
 
 static void step_alloc(enum vas_policy policy)
 {
-	size_t roll = rng_below(10);
-	size_t n = roll < 7   ? 1 + rng_below(8)
-		   : roll < 9 ? 1 + rng_below(100)
-			      : 1 + rng_below(1200);
-	size_t align = rng_below(10) < 6 ? 1 : (size_t)1 << rng_below(10);
+	size_t roll = test_rng_below(10);
+	size_t n = roll < 7   ? 1 + test_rng_below(8)
+		   : roll < 9 ? 1 + test_rng_below(100)
+			      : 1 + test_rng_below(1200);
+	size_t align = test_rng_below(10) < 6 ? 1 : (size_t)1 << test_rng_below(10);
 	size_t expect = model_fit(policy == VAS_NEXT_FIT ? model_hint : 0, n, align);
 
 	if (expect == NO_FIT && policy == VAS_NEXT_FIT)
@@ -524,8 +498,9 @@ static void step_alloc(enum vas_policy policy)
 
 static void step_alloc_at(void)
 {
-	int64_t first = (int64_t)rng_below(MODEL_PAGES + 16) - 8;
-	size_t n = rng_below(4) == 0 ? rng_below(65) : 1 + rng_below(8); /* 0 now and then */
+	int64_t first = (int64_t)test_rng_below(MODEL_PAGES + 16) - 8;
+	size_t n = test_rng_below(4) == 0 ? test_rng_below(65)
+					  : 1 + test_rng_below(8); /* 0 now and then */
 	bool ok = model_all(first, n, 0);
 
 	model_eq(vas_alloc_at(&as, MODEL_BASE + (uint64_t)first * PAGE, n), ok ? 0 : -1,
@@ -539,19 +514,19 @@ static void step_free(void)
 	int64_t first;
 	size_t n;
 
-	if (live_count > 0 && rng_below(10) < 8) {
+	if (live_count > 0 && test_rng_below(10) < 8) {
 		/* A recorded allocation (possibly already freed in part), or its head. */
-		size_t k = rng_below(live_count);
+		size_t k = test_rng_below(live_count);
 
 		first = (int64_t)live[k].first;
-		n = rng_below(10) < 8 ? live[k].pages : 1 + rng_below(live[k].pages);
+		n = test_rng_below(10) < 8 ? live[k].pages : 1 + test_rng_below(live[k].pages);
 		live[k] = live[--live_count];
 	} else {
-		first = (int64_t)rng_below(MODEL_PAGES + 16) - 8;
-		n = rng_below(17);
+		first = (int64_t)test_rng_below(MODEL_PAGES + 16) - 8;
+		n = test_rng_below(17);
 	}
 	uint64_t va = MODEL_BASE + (uint64_t)first * PAGE;
-	bool misalign = rng_below(50) == 0;
+	bool misalign = test_rng_below(50) == 0;
 	bool ok = !misalign && model_all(first, n, 1);
 
 	model_eq(vas_free(&as, va + (misalign ? 8 : 0), n), ok ? 0 : -1, "vas_free");
@@ -575,13 +550,12 @@ static void check_whole_state(void)
 
 static void run_model(enum vas_policy policy)
 {
-	seed = seed_from_env();
-	rng_state = seed;
+	seed = test_rng_seed(UINT64_C(0x7661646472)); /* "vaddr" */
 	window_at(MODEL_BASE, MODEL_PAGES, policy);
 	model_refresh();
 
 	for (step = 0; step < MODEL_STEPS; step++) {
-		size_t roll = rng_below(100);
+		size_t roll = test_rng_below(100);
 
 		if (roll < 45)
 			step_alloc(policy);
