@@ -7,16 +7,15 @@
 #include <core/log.h>
 #include <core/pmm.h>
 #include <hal/cpu.h>
+#include <hal/paging.h>
 #include <hal/trap.h>
 #include <kernel/console.h>
+#include <kernel/main.h>
 #include <kernel/panic.h>
 
 #ifdef KERNEL_SELFTESTS
 #include "test/selftest.h"
 #endif
-
-/* Called once, on the boot CPU, by the platform's _start. */
-__noreturn void kernel_main(void);
 
 #include "boot/boot.h"
 
@@ -52,21 +51,33 @@ static void print_memory_map(void)
 }
 
 /*
- * Hand the USABLE memory to the physical memory manager. The loader's
- * reclaimable memory stays out for now: its page tables and the boot stack
- * are still in use until the kernel has its own (pmm_reclaim_bootloader()).
+ * Hand the USABLE memory to the physical memory manager, build the kernel's
+ * own page tables with it, and only then take back the loader's reclaimable
+ * memory: until hal_paging_init() returns, the loader's tables (and, on some
+ * platforms, its descriptor tables or TLB refill handler) are live. The boot
+ * data was copied into boot_info first, and _start moved to the kernel's own
+ * stack, so nothing else refers to that memory.
  */
-static void init_physical_memory(const struct boot_info *bi)
+static void init_memory(const struct boot_info *bi)
 {
 	if (!pmm_init(bi->memmap, bi->memmap_count, bi->hhdm_offset))
 		panic("pmm: the memory map has no usable memory the pmm can manage");
+	if (hal_paging_init(bi) != HAL_PAGING_OK)
+		panic("paging: out of memory building the kernel's page tables");
+	size_t reclaimed = pmm_reclaim_bootloader();
 	struct pmm_stats s = pmm_get_stats();
 
-	log_info("pmm: %llu MiB total, %llu MiB free, %llu KiB reserved\n",
+	log_info("pmm: %llu MiB total, %llu MiB free, %llu KiB reserved, %llu KiB reclaimed "
+		 "from the loader\n",
 		 (unsigned long long)(s.total_pages * PMM_PAGE_SIZE >> 20),
 		 (unsigned long long)(s.free_pages * PMM_PAGE_SIZE >> 20),
-		 (unsigned long long)(s.reserved_pages * PMM_PAGE_SIZE >> 10));
+		 (unsigned long long)(s.reserved_pages * PMM_PAGE_SIZE >> 10),
+		 (unsigned long long)(reclaimed * PMM_PAGE_SIZE >> 10));
 }
+
+/* The boot CPU's stack from _start on: the loader's is reclaimable memory. */
+__aligned(16) uint8_t kernel_boot_stack[KERNEL_BOOT_STACK_SIZE];
+STATIC_ASSERT(KERNEL_BOOT_STACK_SIZE % 16 == 0, "the boot stack's top stays 16-byte aligned");
 
 #ifdef KERNEL_SELFTESTS
 /* kernel.selftest=1 runs the suites, kernel.selftest.suite=NAME one of them. */
@@ -103,7 +114,7 @@ __noreturn void kernel_main(void)
 		  (unsigned long long)bi->kernel_virt, (unsigned long long)bi->kernel_phys,
 		  (unsigned long long)bi->hhdm_offset);
 	print_memory_map();
-	init_physical_memory(bi);
+	init_memory(bi);
 
 #ifdef KERNEL_SELFTESTS
 	maybe_run_selftests();

@@ -18,6 +18,7 @@ static const struct kernel_selftest_suite *const suites[] = {
 	&selftest_suite_boot,
 	&selftest_suite_pmm,
 	&selftest_suite_trap,
+	&selftest_suite_paging,
 	&selftest_suite_selftest_fail,
 	&selftest_suite_selftest_panic,
 	&selftest_suite_selftest_fault,

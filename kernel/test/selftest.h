@@ -112,5 +112,6 @@ extern const struct kernel_selftest_suite selftest_suite_selftest_fail;
 extern const struct kernel_selftest_suite selftest_suite_selftest_panic;
 extern const struct kernel_selftest_suite selftest_suite_selftest_fault;
 extern const struct kernel_selftest_suite selftest_suite_trap;
+extern const struct kernel_selftest_suite selftest_suite_paging;
 
 #endif /* KERNEL_TEST_SELFTEST_H */

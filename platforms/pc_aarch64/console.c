@@ -9,16 +9,18 @@
  * rate would need the UART's reference clock, which neither table gives
  * reliably.
  *
- * The registers are reached through the direct map (phys_to_virt()), which
- * the loader maps as Normal write-back memory: QEMU does not model caches,
- * so that works there, but real hardware needs Device-nGnRE mappings for
- * MMIO. Those come with the kernel's own page tables (memory management);
- * until then, every access is a volatile 32-bit load or store.
+ * The registers are reached through the direct map (phys_to_virt()). The
+ * loader maps them as Normal write-back memory, which QEMU tolerates because
+ * it models no caches; the kernel's own direct map (paging.c) then maps the
+ * UART's page as Device-nGnRE, which real hardware needs, using
+ * aarch64_console_phys(). Every access is a volatile 32-bit load or store.
  */
 #include <base/string.h>
 #include <core/acpi.h>
 #include <core/fdt.h>
 #include <hal/console.h>
+
+#include "platform.h"
 
 #define PL011_QEMU_VIRT UINT64_C(0x09000000)
 #define PL011_DR	0x00	  /* data register: a write queues one byte */
@@ -26,6 +28,7 @@
 #define PL011_FR_TXFF	(1u << 5) /* transmit FIFO full */
 
 static volatile uint32_t *uart;
+static uint64_t uart_phys; /* for the direct map's device page; 0 before init */
 
 /*
  * The node /chosen's stdout-path names, or FDT_NONE. The value is a path
@@ -71,8 +74,14 @@ bool hal_console_init(const struct boot_info *bi)
 
 	if (phys == 0)
 		phys = PL011_QEMU_VIRT;
+	uart_phys = phys;
 	uart = phys_to_virt(phys);
 	return true;
+}
+
+uint64_t aarch64_console_phys(void)
+{
+	return uart_phys;
 }
 
 void hal_console_putc(char c)

@@ -7,6 +7,8 @@
 #include <core/log.h>
 #include <hal/cpu.h>
 
+#include "platform.h"
+
 /* Kernel addresses: the TTBR1 half with T1SZ = 16 (the loader's 4-level tables). */
 #define KERNEL_SPACE_START UINT64_C(0xffff000000000000)
 

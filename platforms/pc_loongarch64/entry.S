@@ -5,13 +5,24 @@
  * mapped at its link address, CRMD.IE clear, $sp a valid 16-byte aligned
  * stack provided by the loader, $fp/$ra undefined.
  *
- * We clear the frame pointer and $ra so a backtrace stops here, then enter
- * C. kernel_main never returns; if it did, the CPU halts.
+ * The loader's stack is BOOTLOADER_RECLAIMABLE memory that the kernel
+ * hands to its allocator once it runs on its own page tables, so _start
+ * moves $sp to the top of kernel_boot_stack (in .bss, 16-byte aligned,
+ * KERNEL_BOOT_STACK_SIZE a multiple of 16) before any C runs.
+ * It clears the frame pointer and $ra so a backtrace stops here, then
+ * enters C.
+ *
+ * On exit: none. kernel_main never returns; if it did, the CPU halts.
  */
+#include <kernel/main.h>
+
 	.section .text.entry, "ax", @progbits
 	.globl	_start
 	.type	_start, @function
 _start:
+	la.pcrel $sp, kernel_boot_stack	/* the image is one piece: pc-relative reaches it */
+	li.d	$t0, KERNEL_BOOT_STACK_SIZE
+	add.d	$sp, $sp, $t0		/* the stack grows down from the top */
 	move	$fp, $zero		/* end of the frame-pointer chain */
 	move	$ra, $zero
 	bl	kernel_main

@@ -5,15 +5,23 @@
  * kernel mapped at its link address, interrupts disabled (IF = 0), %rsp a
  * valid 16-byte aligned stack provided by the loader, %rbp undefined.
  *
+ * On the call to kernel_main: %rsp at the top of kernel_boot_stack (in the
+ * kernel's .bss, 16-byte aligned as the SysV ABI wants before a call),
+ * %rbp = 0. The loader's stack is BOOTLOADER_RECLAIMABLE memory that the
+ * PMM hands out once paging is set up, so nothing may run on it; it is
+ * abandoned here for good.
+ *
  * We clear %rbp so a frame-pointer backtrace stops here, then enter C.
  * kernel_main never returns; if it did, the CPU halts.
  */
+#include <kernel/main.h>
+
 	.section .text.entry, "ax", @progbits
 	.globl	_start
 	.type	_start, @function
 _start:
 	xorl	%ebp, %ebp		/* end of the frame-pointer chain */
-	andq	$-16, %rsp		/* SysV: aligned before the call */
+	leaq	kernel_boot_stack + KERNEL_BOOT_STACK_SIZE(%rip), %rsp
 	call	kernel_main
 	jmp	hal_cpu_halt
 	.size	_start, . - _start

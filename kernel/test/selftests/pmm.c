@@ -3,8 +3,9 @@
  *
  * The native tests (test/core/pmm_test.c) cover the PMM's logic on fake
  * maps; these cases check what only the booted kernel can: that the pages
- * it hands out on this machine are real USABLE RAM per the loader's map,
- * reachable and writable through the loader's direct map, and that the
+ * it hands out on this machine are real RAM per the loader's map (USABLE,
+ * or reclaimed from the loader), reachable and writable through the direct
+ * map, and that the
  * accounting matches the map. Every case gives back what it takes.
  */
 #include "../selftest.h"
@@ -17,7 +18,16 @@
 #define SINGLES	  1000
 #define PATTERN64 UINT64_C(0x5eedf00dcafe1234)
 
-/* Whether [phys, phys + pages pages) lies wholly inside one USABLE entry of the map. */
+/*
+ * The PMM manages USABLE memory, and the loader's reclaimable memory once
+ * kernel_main has handed it back (after the kernel's own page tables).
+ */
+static bool managed(const struct boot_mem_region *r)
+{
+	return r->type == BOOT_MEM_USABLE || r->type == BOOT_MEM_BOOTLOADER_RECLAIMABLE;
+}
+
+/* Whether [phys, phys + pages pages) lies wholly inside one managed entry of the map. */
 static bool run_is_usable(uint64_t phys, size_t pages)
 {
 	const struct boot_info *bi = boot_info();
@@ -26,7 +36,7 @@ static bool run_is_usable(uint64_t phys, size_t pages)
 	for (size_t i = 0; i < bi->memmap_count; i++) {
 		const struct boot_mem_region *r = &bi->memmap[i];
 
-		if (r->type == BOOT_MEM_USABLE && r->base <= phys && end <= r->base + r->length)
+		if (managed(r) && r->base <= phys && end <= r->base + r->length)
 			return true;
 	}
 	return false;
@@ -36,12 +46,12 @@ static void accounting_matches_the_memory_map(struct selftest *t)
 {
 	const struct boot_info *bi = boot_info();
 	struct pmm_stats s = pmm_get_stats();
-	uint64_t usable = 0;
+	uint64_t managed_pages = 0;
 
 	for (size_t i = 0; i < bi->memmap_count; i++)
-		if (bi->memmap[i].type == BOOT_MEM_USABLE)
-			usable += bi->memmap[i].length / PMM_PAGE_SIZE;
-	ST_ASSERT_EQ(t, s.total_pages, usable);
+		if (managed(&bi->memmap[i]))
+			managed_pages += bi->memmap[i].length / PMM_PAGE_SIZE;
+	ST_ASSERT_EQ(t, s.total_pages, managed_pages);
 	ST_ASSERT_EQ(t, s.free_pages + s.allocated_pages + s.reserved_pages, s.total_pages);
 	ST_ASSERT_LT(t, 0, s.reserved_pages); /* at least the bitmaps */
 }
