@@ -12,6 +12,10 @@
  *
  * Every value is page-aligned, and each window lies in the canonical part
  * of the address space in every paging mode the platform may run in.
+ *
+ * The kernel window is 64 GiB on every platform: its ownership bitmap
+ * (core/vaddr_alloc.c) costs about 33 KiB per GiB, so 64 GiB takes about
+ * 2 MiB of RAM, where the whole 16 TiB hole would take over 500 MiB.
  */
 #ifndef HAL_MEMORY_LAYOUT_H
 #define HAL_MEMORY_LAYOUT_H
