@@ -10,6 +10,8 @@
 #include <hal/paging.h>
 #include <hal/trap.h>
 #include <kernel/console.h>
+#include <kernel/heap_pages.h>
+#include <kernel/kernel_vmm.h>
 #include <kernel/main.h>
 #include <kernel/panic.h>
 
@@ -73,6 +75,8 @@ static void init_memory(const struct boot_info *bi)
 		 (unsigned long long)(s.free_pages * PMM_PAGE_SIZE >> 20),
 		 (unsigned long long)(s.reserved_pages * PMM_PAGE_SIZE >> 10),
 		 (unsigned long long)(reclaimed * PMM_PAGE_SIZE >> 10));
+	/* The kernel window is in the kernel's tables, so it follows hal_paging_init(). */
+	vmm_init_kernel();
 }
 
 /* The boot CPU's stack from _start on: the loader's is reclaimable memory. */
@@ -115,6 +119,7 @@ __noreturn void kernel_main(void)
 		  (unsigned long long)bi->hhdm_offset);
 	print_memory_map();
 	init_memory(bi);
+	kernel_heap_init();
 
 #ifdef KERNEL_SELFTESTS
 	maybe_run_selftests();

@@ -108,10 +108,12 @@ bool selftest_str_eq(const char *a, const char *b);
 extern const struct kernel_selftest_suite selftest_suite_base;
 extern const struct kernel_selftest_suite selftest_suite_boot;
 extern const struct kernel_selftest_suite selftest_suite_pmm;
+extern const struct kernel_selftest_suite selftest_suite_heap;
 extern const struct kernel_selftest_suite selftest_suite_selftest_fail;
 extern const struct kernel_selftest_suite selftest_suite_selftest_panic;
 extern const struct kernel_selftest_suite selftest_suite_selftest_fault;
 extern const struct kernel_selftest_suite selftest_suite_trap;
 extern const struct kernel_selftest_suite selftest_suite_paging;
+extern const struct kernel_selftest_suite selftest_suite_vmm;
 
 #endif /* KERNEL_TEST_SELFTEST_H */
