@@ -400,3 +400,51 @@ bool fdt_reg(const struct fdt *fdt, int node, unsigned index, uint64_t *addr, ui
 	*size = read_cells(reg + 4 * address_cells, size_cells);
 	return true;
 }
+
+/* Whether a "riscv,isa" string names `ext` as one of its '_'-separated words. */
+static bool isa_string_has(const char *isa, uint32_t len, const char *ext)
+{
+	size_t want = strlen(ext);
+	const char *end = isa + strnlen(isa, len);
+
+	for (const char *w = isa; w < end;) {
+		const char *us = memchr(w, '_', (size_t)(end - w));
+		size_t n = (size_t)((us != NULL ? us : end) - w);
+
+		if (n == want && memcmp(w, ext, n) == 0)
+			return true;
+		if (us == NULL)
+			break;
+		w = us + 1;
+	}
+	return false;
+}
+
+bool fdt_all_cpus_have_isa_extension(const struct fdt *fdt, const char *ext)
+{
+	int cpus = fdt_find_node(fdt, "/cpus", 5);
+	unsigned harts = 0;
+
+	if (cpus == FDT_NONE)
+		return false;
+	for (int c = fdt_child(fdt, cpus, FDT_NONE); c != FDT_NONE; c = fdt_child(fdt, cpus, c)) {
+		uint32_t len;
+		const char *type = fdt_prop(fdt, c, "device_type", &len);
+
+		if (type == NULL || !fdt_stringlist_contains(type, len, "cpu"))
+			continue; /* cpu-map and the like */
+		const void *exts = fdt_prop(fdt, c, "riscv,isa-extensions", &len);
+
+		if (exts != NULL) {
+			if (!fdt_stringlist_contains(exts, len, ext))
+				return false;
+		} else {
+			const char *isa = fdt_prop(fdt, c, "riscv,isa", &len);
+
+			if (isa == NULL || !isa_string_has(isa, len, ext))
+				return false;
+		}
+		harts++;
+	}
+	return harts > 0;
+}

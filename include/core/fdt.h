@@ -91,6 +91,15 @@ bool fdt_prop_u32(const struct fdt *fdt, int node, const char *name, uint32_t *o
 /* Whether a string-list value (NUL-separated strings, as "compatible") holds `s`. */
 bool fdt_stringlist_contains(const void *list, uint32_t len, const char *s);
 
+/*
+ * Whether every CPU node under /cpus (device_type "cpu") lists the ISA
+ * extension `ext`, in the RISC-V binding's "riscv,isa-extensions" string
+ * list or, failing that, as a '_'-separated word of the older "riscv,isa"
+ * string ("rv64imac_zicsr_svpbmt"). False when there is no CPU node, so any
+ * doubt means no.
+ */
+bool fdt_all_cpus_have_isa_extension(const struct fdt *fdt, const char *ext);
+
 /* Whether the node's "compatible" list holds `compat`. */
 bool fdt_is_compatible(const struct fdt *fdt, int node, const char *compat);
 

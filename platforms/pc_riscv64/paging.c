@@ -449,25 +449,6 @@ void hal_paging_switch(struct hal_paging *p)
 			 : "memory");
 }
 
-/* Whether a "riscv,isa" string ("rv64imac_zicsr_svpbmt") has `ext` among its '_' words. */
-static bool isa_has(const char *isa, uint32_t len, const char *ext)
-{
-	size_t want = strlen(ext);
-	const char *end = isa + strnlen(isa, len);
-
-	for (const char *w = isa; w < end;) {
-		const char *us = memchr(w, '_', (size_t)(end - w));
-		size_t n = (size_t)((us != NULL ? us : end) - w);
-
-		if (n == want && memcmp(w, ext, n) == 0)
-			return true;
-		if (us == NULL)
-			break;
-		w = us + 1;
-	}
-	return false;
-}
-
 /*
  * Svpbmt, when every hart of the device tree lists it ("riscv,isa-
  * extensions", or the older "riscv,isa" string). OpenSBI enables it for
@@ -477,34 +458,8 @@ static bool isa_has(const char *isa, uint32_t len, const char *ext)
 static bool detect_svpbmt(void)
 {
 	struct fdt f;
-	unsigned harts = 0;
 
-	if (!fdt_boot(&f))
-		return false;
-	int cpus = fdt_find_node(&f, "/cpus", 5);
-
-	if (cpus == FDT_NONE)
-		return false;
-	for (int c = fdt_child(&f, cpus, FDT_NONE); c != FDT_NONE; c = fdt_child(&f, cpus, c)) {
-		uint32_t len;
-		const char *type = fdt_prop(&f, c, "device_type", &len);
-
-		if (type == NULL || !fdt_stringlist_contains(type, len, "cpu"))
-			continue; /* cpu-map and the like */
-		const void *exts = fdt_prop(&f, c, "riscv,isa-extensions", &len);
-
-		if (exts != NULL) {
-			if (!fdt_stringlist_contains(exts, len, "svpbmt"))
-				return false;
-		} else {
-			const char *isa = fdt_prop(&f, c, "riscv,isa", &len);
-
-			if (isa == NULL || !isa_has(isa, len, "svpbmt"))
-				return false;
-		}
-		harts++;
-	}
-	return harts > 0;
+	return fdt_boot(&f) && fdt_all_cpus_have_isa_extension(&f, "svpbmt");
 }
 
 /*

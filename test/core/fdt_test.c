@@ -730,3 +730,61 @@ Test(fdt, fdt_boot_reads_the_blob_the_loader_passed)
 	cr_assert_neq(find(&f, "/soc/serial@10000000"), FDT_NONE);
 	free(blob);
 }
+
+/* ---- ISA extensions of the CPU nodes (RISC-V binding) ---- */
+
+/*
+ * A /cpus node with two harts, each describing its ISA either way the
+ * binding allows: hart 0 as a string list, hart 1 as the older string.
+ */
+static struct fdt cpus_tree(const char *hart1_isa, bool with_cpu_map)
+{
+	static struct writer w;
+	static uint8_t *blob;
+	static const char exts[] = "i\0m\0a\0c\0zicsr\0svpbmt";
+	size_t size;
+	struct fdt f;
+
+	memset(&w, 0, sizeof(w));
+	begin(&w, "");
+	begin(&w, "cpus");
+	begin(&w, "cpu@0");
+	prop_str(&w, "device_type", "cpu");
+	prop(&w, "riscv,isa-extensions", exts, sizeof(exts));
+	end(&w);
+	begin(&w, "cpu@1");
+	prop_str(&w, "device_type", "cpu");
+	prop_str(&w, "riscv,isa", hart1_isa);
+	end(&w);
+	if (with_cpu_map) {
+		begin(&w, "cpu-map"); /* not a CPU: has no ISA and must be skipped */
+		end(&w);
+	}
+	end(&w);
+	end(&w);
+	free(blob);
+	blob = finish(&w, &size);
+	cr_assert(fdt_init(&f, blob, size));
+	return f;
+}
+
+Test(fdt, isa_extension_needs_every_hart_in_either_binding)
+{
+	struct fdt f = cpus_tree("rv64imac_zicsr_svpbmt", true);
+
+	cr_assert(fdt_all_cpus_have_isa_extension(&f, "svpbmt"));
+	cr_assert(fdt_all_cpus_have_isa_extension(&f, "zicsr"));
+	/* Whole words only: "svpbm" is a prefix, not an extension. */
+	cr_assert_not(fdt_all_cpus_have_isa_extension(&f, "svpbm"));
+
+	f = cpus_tree("rv64imac_zicsr", false);
+	cr_assert_not(fdt_all_cpus_have_isa_extension(&f, "svpbmt"), "hart 1 lacks it");
+}
+
+Test(fdt, isa_extension_is_no_without_nodes_of_device_type_cpu)
+{
+	/* The virt tree's CPU nodes carry no device_type: nothing counts as a hart. */
+	struct fdt f = open_virt_tree();
+
+	cr_assert_not(fdt_all_cpus_have_isa_extension(&f, "svpbmt"));
+}

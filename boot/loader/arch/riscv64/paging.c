@@ -129,26 +129,6 @@ static bool satp_mode_supported(uint64_t satp_mode, unsigned n_levels)
 }
 
 /*
- * Whether a "riscv,isa" string ("rv64imac_zicsr_svpbmt") names the
- * multi-letter extension `ext`: one of its '_'-separated words.
- */
-static bool isa_string_has(const char *isa, uint32_t len, const char *ext)
-{
-	size_t ext_len = strlen(ext);
-	const char *p = isa, *end = isa + strnlen(isa, len);
-
-	while (p < end) {
-		const char *us = memchr(p, '_', (size_t)(end - p));
-		const char *word_end = us != NULL ? us : end;
-
-		if ((size_t)(word_end - p) == ext_len && memcmp(p, ext, ext_len) == 0)
-			return true;
-		p = word_end + (us != NULL);
-	}
-	return false;
-}
-
-/*
  * Svpbmt (page-based memory types) from the firmware's device tree: every
  * hart must list it, in "riscv,isa-extensions" or the older "riscv,isa".
  * S-mode has no register that says whether M-mode enabled it
@@ -167,32 +147,8 @@ static bool detect_svpbmt(void)
 		if (memcmp(&t->vendor_guid, &dtb_guid, sizeof(dtb_guid)) == 0)
 			blob = t->vendor_table;
 	}
-	if (blob == NULL || !fdt_init(&f, blob, FDT_BOOT_MAX_SIZE))
-		return false;
-
-	int cpus = fdt_find_node(&f, "/cpus", 5);
-	unsigned harts = 0;
-
-	for (int c = fdt_child(&f, cpus, FDT_NONE); c != FDT_NONE; c = fdt_child(&f, cpus, c)) {
-		uint32_t len;
-		const char *type = fdt_prop(&f, c, "device_type", &len);
-
-		if (type == NULL || !fdt_stringlist_contains(type, len, "cpu"))
-			continue; /* e.g. cpu-map */
-		const void *exts = fdt_prop(&f, c, "riscv,isa-extensions", &len);
-
-		if (exts != NULL) {
-			if (!fdt_stringlist_contains(exts, len, "svpbmt"))
-				return false;
-		} else {
-			const char *isa = fdt_prop(&f, c, "riscv,isa", &len);
-
-			if (isa == NULL || !isa_string_has(isa, len, "svpbmt"))
-				return false;
-		}
-		harts++;
-	}
-	return harts > 0;
+	return blob != NULL && fdt_init(&f, blob, FDT_BOOT_MAX_SIZE) &&
+	       fdt_all_cpus_have_isa_extension(&f, "svpbmt");
 }
 
 int arch_paging_init(uint64_t min_mode, uint64_t max_mode, char *err, size_t err_size)
