@@ -17,13 +17,14 @@
  * weakly they order memory on their own.
  */
 #include <base/assert.h>
+#include <core/cpu.h>
 #include <core/spinlock.h>
 #include <hal/cpu.h>
 
 /* What `holder` records for the calling CPU: never 0, which means "free". */
 static uint32_t self(void)
 {
-	return (uint32_t)hal_cpu_id() + 1;
+	return (uint32_t)cpu_id() + 1;
 }
 
 void spin_init(struct spinlock *lock, const char *name)
@@ -44,14 +45,14 @@ void spin_lock(struct spinlock *lock)
 	 * the field orders nothing, it only has to be read and written whole.
 	 */
 	if (__atomic_load_n(&lock->holder, __ATOMIC_RELAXED) == self())
-		PANIC("spinlock %s: cpu %u takes it again while holding it", lock->name,
-		      hal_cpu_id());
+		PANIC("spinlock %s: cpu %u takes it again while holding it", lock->name, cpu_id());
 
 	/*
 	 * Taking a ticket only has to be atomic (two CPUs must never get the
 	 * same number); it publishes no data, so it can be relaxed. 32-bit
 	 * tickets wrap around harmlessly: only equality is ever tested.
 	 */
+	preempt_disable(); /* a preempted holder would make same-CPU waiters spin for nothing */
 	uint32_t ticket = __atomic_fetch_add(&lock->next, 1, __ATOMIC_RELAXED);
 
 	/*
@@ -73,7 +74,7 @@ void spin_unlock(struct spinlock *lock)
 	uint32_t holder = __atomic_load_n(&lock->holder, __ATOMIC_RELAXED);
 
 	if (holder != self())
-		PANIC("spinlock %s: cpu %u releases it but %s", lock->name, hal_cpu_id(),
+		PANIC("spinlock %s: cpu %u releases it but %s", lock->name, cpu_id(),
 		      holder == 0 ? "nobody holds it" : "another cpu holds it");
 	__atomic_store_n(&lock->holder, 0, __ATOMIC_RELAXED);
 
@@ -86,6 +87,7 @@ void spin_unlock(struct spinlock *lock)
 	uint32_t serving = __atomic_load_n(&lock->serving, __ATOMIC_RELAXED);
 
 	__atomic_store_n(&lock->serving, serving + 1, __ATOMIC_RELEASE);
+	preempt_enable();
 }
 
 bool spin_is_held(const struct spinlock *lock)

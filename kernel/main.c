@@ -118,6 +118,11 @@ __noreturn void kernel_main(void)
 		  (unsigned long long)bi->kernel_virt, (unsigned long long)bi->kernel_phys,
 		  (unsigned long long)bi->hhdm_offset);
 	print_memory_map();
+	log_info("kernel: %zu CPU(s) from the boot protocol\n", bi->cpu_count);
+	for (size_t i = 0; i < bi->cpu_count; i++)
+		log_debug("  cpu %zu: hw id 0x%llx, ACPI UID %u%s\n", i,
+			  (unsigned long long)bi->cpus[i].hw_id, bi->cpus[i].processor_id,
+			  bi->cpus[i].bsp ? " (boot CPU)" : "");
 	init_memory(bi);
 	kernel_heap_init();
 

@@ -6,6 +6,7 @@
  * kernel log, whose console is brought up first if the panic came before it. Then every CPU stops:
  * with one CPU running (until SMP bring-up) that is this one.
  */
+#include <core/cpu.h>
 #include <core/log.h>
 #include <hal/cpu.h>
 #include <kernel/console.h>
@@ -45,7 +46,7 @@ void panic(const char *fmt, ...)
 	va_list ap;
 
 	panic_begin();
-	log_error("\nKERNEL PANIC on cpu %u: ", hal_cpu_id());
+	log_error("\nKERNEL PANIC on cpu %u: ", cpu_id());
 	va_start(ap, fmt);
 	log_vprintf(LOG_ERROR, fmt, ap);
 	va_end(ap);
@@ -60,8 +61,8 @@ void panic(const char *fmt, ...)
 void panic_trap(const struct trap_info *t)
 {
 	panic_begin();
-	log_error("\nKERNEL PANIC on cpu %u: %s (cause 0x%llx) at pc 0x%llx\n", hal_cpu_id(),
-		  t->name, (unsigned long long)t->code, (unsigned long long)t->pc);
+	log_error("\nKERNEL PANIC on cpu %u: %s (cause 0x%llx) at pc 0x%llx\n", cpu_id(), t->name,
+		  (unsigned long long)t->code, (unsigned long long)t->pc);
 	if (t->kind == TRAP_PAGE_FAULT)
 		log_error("page fault: %s %s address 0x%llx\n", t->user ? "user" : "kernel",
 			  t->exec    ? "instruction fetch at"

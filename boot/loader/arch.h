@@ -10,6 +10,7 @@
 #define LOADER_ARCH_H
 
 #include <base/compiler.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -77,5 +78,45 @@ int loader_map_leaves(uint64_t va, uint64_t pa, uint64_t size, uint64_t max_leaf
 
 /* Write back caches for [start, start+size) (identity addresses) and drop stale instructions. */
 void arch_sync_icache(uint64_t start, uint64_t size);
+
+/* ---- MP (fact sheet section 8); boot/loader/mp.c is the generic half. */
+
+struct boot_data;
+struct limine_mp_info;
+
+#define LOADER_CPUS_MAX 256
+
+struct loader_cpu {
+	uint64_t hw_id;	       /* LAPIC ID, MPIDR affinity, hart ID or CSR.CPUID */
+	uint32_t processor_id; /* ACPI processor UID; 0 from a device tree */
+};
+
+/*
+ * Before ExitBootServices: list the enabled CPUs, the boot CPU included,
+ * from ACPI (b->rsdp_phys) or the device tree (b->dtb_phys), and store the
+ * boot CPU's ID in *bsp_hw_id. Returns how many were stored (at most max),
+ * 0 when the firmware does not say.
+ */
+size_t arch_mp_find_cpus(const struct boot_data *b, struct loader_cpu *cpus, size_t max,
+			 uint64_t *bsp_hw_id);
+
+/*
+ * Before ExitBootServices, after the page tables are complete: allocate
+ * and fill what starting a CPU needs (trampoline code and its data, the
+ * firmware interface to use). Returns 0, or -1 with err.
+ */
+int arch_mp_prepare(const struct boot_data *b, char *err, size_t err_size);
+
+/*
+ * After ExitBootServices, on the boot CPU: start CPU `hw_id` and wait
+ * (about a second at most) until it reports that it runs in the kernel's
+ * final address space in the protocol's entry state, with its stack
+ * pointer at info->reserved, polling info->goto_address through
+ * info_hhdm. When the kernel stores an address there, the CPU jumps to it
+ * as the protocol says (info_hhdm in the first argument register). `info`
+ * is the same structure at its identity address. Returns whether the CPU
+ * came up; one that did not must be left unable to touch memory.
+ */
+bool arch_mp_start_cpu(struct limine_mp_info *info, uint64_t info_hhdm, uint64_t hw_id);
 
 #endif /* LOADER_ARCH_H */

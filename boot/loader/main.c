@@ -21,6 +21,7 @@
 #include "elf.h"
 #include "loader.h"
 #include "memmap.h"
+#include "mp.h"
 #include "protocol.h"
 
 #include <base/printf.h>
@@ -361,6 +362,7 @@ static __noreturn void exit_boot_services_and_jump(struct kernel_requests *req, 
 			loader_halt();
 		protocol_answer_memmap(req, &answer, n, b->hhdm);
 	}
+	mp_start();
 	arch_handoff(entry, stack_top);
 }
 
@@ -406,6 +408,7 @@ efi_status EFIAPI efi_main(efi_handle image, efi_system_table *st)
 	if (stack == 0)
 		loader_fatal("no memory for the kernel stack");
 	protocol_answer(&req, &b);
+	mp_prepare(&req, &b);
 	if (arch_prepare_handoff(err, sizeof(err)) != 0)
 		loader_fatal("%s", err);
 

@@ -18,6 +18,7 @@
 #define BOOT_CMDLINE_MAX 1024
 #define BOOT_MODULES_MAX 16
 #define BOOT_NAME_MAX	 64
+#define BOOT_CPUS_MAX	 64
 
 enum boot_mem_type {
 	BOOT_MEM_USABLE,		 /* free RAM */
@@ -41,6 +42,14 @@ struct boot_module {
 	uint64_t size;
 	char path[BOOT_NAME_MAX * 2];
 	char cmdline[BOOT_NAME_MAX * 2];
+};
+
+/* A CPU the loader started and parked (the MP response), or the boot CPU. */
+struct boot_cpu {
+	uint64_t hw_id;	       /* LAPIC ID, MPIDR affinity, hart ID or CSR.CPUID */
+	uint32_t processor_id; /* ACPI processor UID, 0 when unknown */
+	bool bsp;	       /* the CPU running kernel_main */
+	void *handle;	       /* the protocol's, for boot_cpu_start(); NULL for the BSP */
 };
 
 struct boot_framebuffer {
@@ -72,6 +81,13 @@ struct boot_info {
 	int64_t boot_time;    /* UNIX seconds, 0 when unknown */
 	uint64_t paging_mode; /* the protocol's value for this architecture */
 
+	/*
+	 * The boot CPU first, then the parked CPUs in the loader's order. With
+	 * no MP response: the boot CPU alone, hw_id 0 (unknown).
+	 */
+	struct boot_cpu cpus[BOOT_CPUS_MAX];
+	size_t cpu_count;
+
 	char loader_name[BOOT_NAME_MAX];
 	char loader_version[BOOT_NAME_MAX];
 };
@@ -91,6 +107,14 @@ static inline void *phys_to_virt(uint64_t phys)
  * true; a bare "key" gives "". False when the key is absent or the value
  * does not fit.
  */
+/*
+ * Release a parked CPU (cpus[i].handle): it switches to start->stack_top
+ * and calls entry code that reads `start` (hal_cpu_entry). Only before the
+ * loader's reclaimable memory is given back: the parked CPU runs there.
+ */
+struct hal_cpu_start;
+void boot_cpu_start(const struct boot_cpu *cpu, const void *entry, struct hal_cpu_start *start);
+
 bool boot_cmdline_get(const char *key, char *buf, size_t size);
 
 #endif /* CORE_BOOT_INFO_H */

@@ -20,8 +20,60 @@
  */
 __noreturn void hal_cpu_halt(void);
 
-/* A small number naming the calling CPU (0 for the boot CPU). Context: any. */
-unsigned hal_cpu_id(void);
+struct cpu; /* the kernel's per-CPU data, <core/cpu.h> */
+
+/*
+ * The calling CPU's per-CPU data: the pointer hal_cpu_set_local() stored
+ * in the architecture's per-CPU register (x86_64 GS base, aarch64
+ * TPIDR_EL1, riscv64 tp, loongarch64 $r21). NULL until then: _start clears
+ * the register on the boot CPU. Context: any; a thread that may migrate
+ * must mask interrupts (or preemption) while it uses the result.
+ */
+struct cpu *hal_cpu_local(void);
+
+/*
+ * Per-CPU initialisation, on every CPU (the boot CPU too), before it
+ * takes part in scheduling: store `cpu` as the per-CPU pointer, build the
+ * CPU's own exception stack and descriptor state (x86_64 TSS and IST,
+ * aarch64 SP_EL1, riscv64 sscratch, loongarch64 KScratch), and enable the
+ * CPU's side of the interrupt controller and its timer, all interrupts
+ * still masked. On a secondary CPU it first does what hal_paging_init()
+ * and hal_trap_init() did on the boot CPU: the kernel's page tables and
+ * descriptor tables, the trap vectors. Needs hal_irq_init() first.
+ */
+void hal_cpu_init(struct cpu *cpu);
+
+/*
+ * A secondary CPU's way in: the address the kernel stores into the boot
+ * protocol's goto_address. The platform's code reads the protocol's
+ * extra_argument as a struct hal_cpu_start pointer, moves to its stack,
+ * clears the frame pointer and calls kernel_cpu_main(arg).
+ */
+struct hal_cpu_start {
+	uint64_t stack_top; /* 16-byte aligned */
+	void *arg;
+};
+extern const char hal_cpu_entry[];
+
+/* Implemented by the kernel: a secondary CPU's C entry point. */
+__noreturn void kernel_cpu_main(void *arg);
+
+/*
+ * Switch kernel stacks: save the calling thread's callee-saved registers
+ * on its stack, store the stack pointer into *save_sp, load next_sp (from
+ * an earlier save or from hal_context_init()) and continue there. Returns
+ * when another switch names *save_sp again. Interrupts masked throughout;
+ * the interrupt state is not part of the context.
+ */
+void hal_context_switch(uintptr_t *save_sp, uintptr_t next_sp);
+
+/*
+ * Prepare a new thread's stack so that the first hal_context_switch() to
+ * the returned stack pointer calls entry(arg) with interrupts still
+ * masked, a 16-byte aligned stack below stack_top, and a frame-pointer
+ * chain that ends there. entry must not return.
+ */
+uintptr_t hal_context_init(uintptr_t stack_top, void (*entry)(void *), void *arg);
 
 /*
  * Mask interrupts on the calling CPU and return the interrupt state as it

@@ -154,6 +154,46 @@ struct limine_paging_mode_request {
 	uint64_t min_mode;
 };
 
+/* ---- MP: the other CPUs, started and parked by the loader (fact sheet section 8) */
+#define LIMINE_MP_X2APIC (1u << 0) /* x86_64 request flag: enable x2APIC if possible */
+struct limine_mp_info;
+typedef void (*limine_goto_address)(struct limine_mp_info *);
+#if defined(__x86_64__)
+struct limine_mp_info {
+	uint32_t processor_id; /* ACPI processor UID */
+	uint32_t hw_id;	       /* Limine's lapic_id: the local APIC ID */
+	uint64_t reserved;     /* the loader's: the parked CPU's stack top */
+	limine_goto_address volatile goto_address;
+	uint64_t extra_argument;
+};
+struct limine_mp_response {
+	uint64_t revision;
+	uint32_t flags;	    /* bit 0: x2APIC enabled */
+	uint32_t bsp_hw_id; /* Limine's bsp_lapic_id */
+	uint64_t cpu_count;
+	struct limine_mp_info **cpus;
+};
+#else
+struct limine_mp_info {
+	uint64_t processor_id; /* ACPI processor UID (u32 on aarch64, 0 without ACPI) */
+	uint64_t hw_id;	       /* MPIDR affinity, hart ID or CSR.CPUID (mpidr/hartid/phys_id) */
+	uint64_t reserved;     /* the loader's: the parked CPU's stack top */
+	limine_goto_address volatile goto_address;
+	uint64_t extra_argument;
+};
+struct limine_mp_response {
+	uint64_t revision;
+	uint64_t flags;
+	uint64_t bsp_hw_id; /* bsp_mpidr / bsp_hartid / bsp_phys_id */
+	uint64_t cpu_count;
+	struct limine_mp_info **cpus;
+};
+#endif
+struct limine_mp_request {
+	LIMINE_REQUEST_HEADER(struct limine_mp_response);
+	uint64_t flags;
+};
+
 /* ---- Memory map */
 #define LIMINE_MEMMAP_USABLE		     0
 #define LIMINE_MEMMAP_RESERVED		     1
@@ -272,5 +312,14 @@ _Static_assert(sizeof(struct limine_framebuffer) == 64, "framebuffer (response r
 _Static_assert(offsetof(struct limine_memmap_response, entries) == 16, "memmap response");
 _Static_assert(offsetof(struct limine_executable_address_response, virtual_base) == 16,
 	       "executable address response");
+
+#if defined(__x86_64__)
+_Static_assert(sizeof(struct limine_mp_info) == 32, "x86_64 MP info");
+_Static_assert(offsetof(struct limine_mp_response, cpus) == 24, "x86_64 MP response");
+#else
+_Static_assert(sizeof(struct limine_mp_info) == 40, "MP info");
+_Static_assert(offsetof(struct limine_mp_response, cpus) == 32, "MP response");
+#endif
+_Static_assert(offsetof(struct limine_mp_request, flags) == 48, "MP request");
 
 #endif /* KERNEL_LIMINE_H */

@@ -20,6 +20,7 @@ extern volatile struct limine_rsdp_request req_rsdp;
 extern volatile struct limine_boot_time_request req_boot_time;
 extern volatile struct limine_executable_address_request req_executable_address;
 extern volatile struct limine_dtb_request req_dtb;
+extern volatile struct limine_mp_request req_mp;
 
 /*
  * Check the loader's responses and copy them into the kernel's boot_info.

@@ -120,6 +120,53 @@ static void adapt_cmdline(void)
 			    f->executable_file->cmdline);
 }
 
+/*
+ * The CPUs: the boot CPU first, identified by the response's BSP ID. The
+ * parked CPUs' info structures stay where they are (reclaimable memory)
+ * until boot_cpu_start() releases them.
+ */
+static void adapt_cpus(void)
+{
+	struct boot_info *bi = &kernel_boot_info;
+	const struct limine_mp_response *mp = req_mp.response;
+
+	bi->cpus[0] = (struct boot_cpu){ .bsp = true };
+	bi->cpu_count = 1;
+	if (mp == NULL || !in_hhdm(mp, sizeof(*mp)) || !in_hhdm(mp->cpus, sizeof(void *)))
+		return;
+	bi->cpus[0].hw_id = mp->bsp_hw_id;
+	for (uint64_t i = 0; i < mp->cpu_count; i++) {
+		struct limine_mp_info *info = mp->cpus[i];
+
+		if (!in_hhdm(info, sizeof(*info)))
+			panic("boot: MP response entry %llu is not a direct-map address",
+			      (unsigned long long)i);
+		if (info->hw_id == mp->bsp_hw_id) {
+			bi->cpus[0].processor_id = info->processor_id;
+			continue;
+		}
+		if (bi->cpu_count == BOOT_CPUS_MAX) {
+			log_warn("boot: more than %d CPUs; the others stay parked\n",
+				 BOOT_CPUS_MAX);
+			break;
+		}
+		bi->cpus[bi->cpu_count++] = (struct boot_cpu){
+			.hw_id = info->hw_id,
+			.processor_id = info->processor_id,
+			.handle = info,
+		};
+	}
+}
+
+void boot_cpu_start(const struct boot_cpu *cpu, const void *entry, struct hal_cpu_start *start)
+{
+	struct limine_mp_info *info = cpu->handle;
+
+	info->extra_argument = (uint64_t)(uintptr_t)start;
+	/* Release: the CPU may read extra_argument once it sees goto_address. */
+	__atomic_store_n((uintptr_t *)&info->goto_address, (uintptr_t)entry, __ATOMIC_RELEASE);
+}
+
 void boot_info_adapt(void)
 {
 	struct boot_info *bi = &kernel_boot_info;
@@ -146,6 +193,7 @@ void boot_info_adapt(void)
 	adapt_memmap();
 	adapt_modules();
 	adapt_cmdline();
+	adapt_cpus();
 
 	if (req_rsdp.response != NULL && in_hhdm(req_rsdp.response, 16))
 		bi->rsdp_phys = (uint64_t)(uintptr_t)req_rsdp.response->address - bi->hhdm_offset;

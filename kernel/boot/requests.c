@@ -40,6 +40,8 @@ DEFINE_REQUEST(limine_boot_time_request, req_boot_time, LIMINE_BOOT_TIME_ID);
 DEFINE_REQUEST(limine_executable_address_request, req_executable_address,
 	       LIMINE_EXECUTABLE_ADDRESS_ID);
 DEFINE_REQUEST(limine_dtb_request, req_dtb, LIMINE_DTB_ID);
+/* flags 0: x86_64 keeps the xAPIC the firmware chose (the platform drives it by MMIO). */
+DEFINE_REQUEST(limine_mp_request, req_mp, LIMINE_MP_ID);
 
 __attribute__((used, section(".limine_requests_end"),
 	       aligned(8))) volatile uint64_t limine_requests_end[2] = { LIMINE_REQUESTS_END_0,
