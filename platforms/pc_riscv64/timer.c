@@ -11,9 +11,9 @@
  * writes that value itself, in the stimecmp CSR (0x14D); without it, the
  * SBI TIME extension's set_timer asks M-mode to do it (or the legacy SBI
  * call of the same name). Sstc is used only when every hart's ISA lists
- * it: OpenSBI then turns on menvcfg.STCE, without which stimecmp would be
- * an illegal instruction. Either way, writing a compare value in the
- * future clears the pending interrupt, which is how the timer interrupt is
+ * it (device tree, or the ISA strings of the ACPI RHCT): OpenSBI then turns
+ * on menvcfg.STCE, without which stimecmp would be an illegal instruction. Either way, writing a
+ * compare value in the future clears the pending interrupt, which is how the timer interrupt is
  * acknowledged, and UINT64_MAX never comes: disarmed.
  *
  * Conversions are exact, by splitting whole seconds from the remainder,
@@ -70,6 +70,66 @@ static void set_compare(uint64_t ticks)
 		riscv_sbi_call(sbi_timer_ext, 0, ticks, 0); /* set_timer is function 0 of both */
 }
 
+/* RHCT (ACPI RISC-V Hart Capabilities Table): after the header, these. */
+#define RHCT_TIMEBASE	  4  /* u64 time base frequency */
+#define RHCT_NODE_COUNT	  12 /* u32 */
+#define RHCT_NODE_OFFSET  16 /* u32, from the table's start */
+#define RHCT_NODE_ISA	  0  /* node type: ISA string, u16 length at 6, string at 8 */
+#define RHCT_NODE_MIN_LEN 6  /* type, length, revision: u16 each */
+
+/* Whether the ISA string s (len bytes, maybe NUL-terminated) has `ext` as a '_'-separated word. */
+static bool isa_has(const char *s, size_t len, const char *ext)
+{
+	size_t want = strlen(ext);
+
+	len = strnlen(s, len);
+	for (size_t i = 0; i < len;) {
+		const char *us = memchr(s + i, '_', len - i);
+		size_t n = (size_t)(us != NULL ? us - (s + i) : (ptrdiff_t)(len - i));
+
+		if (n == want && memcmp(s + i, ext, n) == 0)
+			return true;
+		i += n + 1;
+	}
+	return false;
+}
+
+/*
+ * Whether every ISA string node of the ACPI RHCT lists `ext`: the
+ * ACPI-only boot's answer to fdt_all_cpus_have_isa_extension(). False
+ * without an RHCT or ISA string, so any doubt means no.
+ */
+static bool rhct_all_have(const char *ext)
+{
+	const struct acpi_sdt_header *rhct = acpi_find_table("RHCT");
+	const uint8_t *t = (const uint8_t *)rhct;
+	uint32_t count, off;
+	unsigned isa_nodes = 0;
+
+	if (rhct == NULL || rhct->length < sizeof(*rhct) + RHCT_NODE_OFFSET + 4)
+		return false;
+	memcpy(&count, t + sizeof(*rhct) + RHCT_NODE_COUNT, 4);
+	memcpy(&off, t + sizeof(*rhct) + RHCT_NODE_OFFSET, 4);
+	for (uint32_t i = 0; i < count && off <= rhct->length - RHCT_NODE_MIN_LEN; i++) {
+		uint16_t type, len, isa_len;
+
+		memcpy(&type, t + off, 2);
+		memcpy(&len, t + off + 2, 2);
+		if (len < RHCT_NODE_MIN_LEN || len > rhct->length - off)
+			return false;
+		if (type == RHCT_NODE_ISA) {
+			if (len < 8)
+				return false;
+			memcpy(&isa_len, t + off + 6, 2);
+			if (isa_len > len - 8 || !isa_has((const char *)t + off + 8, isa_len, ext))
+				return false;
+			isa_nodes++;
+		}
+		off += len;
+	}
+	return isa_nodes > 0;
+}
+
 /* /cpus "timebase-frequency", or the ACPI RHCT's time base frequency. */
 static bool find_timebase(uint64_t *hz)
 {
@@ -81,12 +141,11 @@ static bool find_timebase(uint64_t *hz)
 		*hz = tb;
 		return true;
 	}
-	/* RHCT: the header, then 32-bit flags, then the 64-bit time base frequency. */
 	const struct acpi_sdt_header *rhct = acpi_find_table("RHCT");
 
-	if (rhct == NULL || rhct->length < sizeof(*rhct) + 12)
+	if (rhct == NULL || rhct->length < sizeof(*rhct) + RHCT_TIMEBASE + 8)
 		return false;
-	memcpy(hz, (const uint8_t *)rhct + sizeof(*rhct) + 4, 8);
+	memcpy(hz, (const uint8_t *)rhct + sizeof(*rhct) + RHCT_TIMEBASE, 8);
 	return true;
 }
 
@@ -99,7 +158,8 @@ void riscv_timer_init(void)
 	/* ticks % freq * NS_PER_S must fit 64 bits: any real timebase (MHz) does. */
 	if (freq > UINT64_MAX / NS_PER_S)
 		panic("timer: timebase %llu Hz is beyond this driver", (unsigned long long)freq);
-	use_sstc = fdt_boot(&f) && fdt_all_cpus_have_isa_extension(&f, "sstc");
+	use_sstc =
+		fdt_boot(&f) ? fdt_all_cpus_have_isa_extension(&f, "sstc") : rhct_all_have("sstc");
 	if (!use_sstc) {
 		if (riscv_sbi_has(SBI_EXT_TIME))
 			sbi_timer_ext = SBI_EXT_TIME;

@@ -87,7 +87,7 @@ static const char *const interrupt_names[] = {
 extern char riscv_trap_entry[];
 
 void riscv_trap(struct hal_trap_frame *f);
-void riscv_trap_overflow(struct hal_trap_frame *f);
+void riscv_trap_overflow(struct hal_trap_frame *f, uint64_t probe_address);
 
 void hal_trap_init(void)
 {
@@ -192,20 +192,22 @@ void riscv_trap(struct hal_trap_frame *f)
  * cause, the trapped registers) happened with a stack pointer below which
  * no trap frame fits, that is, a kernel stack that overflowed into its
  * guard page, or an sp that points nowhere. The kernel hears of it as a
- * write fault at the lowest address the frame needed, unless the trap
- * itself was such a page fault, which already names the address. If the
+ * write fault at `probe_address`, the address of the frame that vectors.S
+ * found unmapped (`code` keeps the trap's own scause), unless the trap
+ * itself was a page fault in that same page: the usual overflow, a store
+ * into the guard page, which then is reported as it is. If the
  * kernel resolves the fault (a lazily mapped stack), vectors.S resumes the
  * trapped context, which takes its trap again; otherwise kernel_trap()
  * panics with the trapped registers and their backtrace.
  */
-void riscv_trap_overflow(struct hal_trap_frame *f)
+void riscv_trap_overflow(struct hal_trap_frame *f, uint64_t probe_address)
 {
 	struct trap_info t = decode_exception(f);
 
-	if (t.kind != TRAP_PAGE_FAULT || (f->scause & SCAUSE_INTERRUPT)) {
+	if (t.kind != TRAP_PAGE_FAULT || t.address >> 12 != probe_address >> 12) {
 		t.kind = TRAP_PAGE_FAULT;
 		t.name = "no room for a trap frame on the kernel stack";
-		t.address = f->x[2] - sizeof(*f);
+		t.address = probe_address;
 		t.write = true;
 		t.exec = false;
 	}

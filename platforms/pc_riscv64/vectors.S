@@ -181,6 +181,7 @@ riscv_trap_entry:
 	 */
 	mv	s1, sp
 	mv	a0, sp
+	csrr	a1, stval		/* what the check's load faulted on */
 	call	riscv_trap_overflow
 	j	.Lrestore
 	.size	riscv_trap_entry, . - riscv_trap_entry
