@@ -4,6 +4,7 @@
 #include <criterion/criterion.h>
 
 #include <base/list.h>
+#include <base/string.h>
 
 struct item {
 	int value;
