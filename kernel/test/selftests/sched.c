@@ -283,11 +283,11 @@ static void join_rules(struct selftest *t)
 	}
 	uint64_t deadline = hal_clock_ns() + 1000 * MS;
 
-	while (vmm_get_stats(vmm_kernel()).records != before.records && hal_clock_ns() < deadline) {
+	while (kthread_stacks_live() != before && hal_clock_ns() < deadline) {
 		thread_sleep_ns(MS);
 		sched_reap();
 	}
-	ST_ASSERT_EQ(t, vmm_get_stats(vmm_kernel()).records, before.records);
+	ST_ASSERT_EQ(t, kthread_stacks_live(), before);
 }
 
 /* ---- mutexes and a producer/consumer stress */
