@@ -1,6 +1,13 @@
 /*
  * platforms/pc_x86_64/trap.c - HAL trap contract for x86_64: IDT and decoding.
+ *
+ * One IDT serves every CPU: its gates only name code addresses, the
+ * kernel's code selector and an IST slot, and each CPU's TSS says where
+ * that slot's stack is. Vectors 0-31 are exceptions, decoded here for
+ * kernel_trap(); 32-255 are interrupts, handed to x86_irq() (irq.c).
  */
+#include "x86.h"
+
 #include <base/compiler.h>
 #include <base/string.h>
 #include <core/log.h>
@@ -35,6 +42,28 @@ extern char x86_trap_stubs[];
 
 void x86_trap(struct hal_trap_frame *f);
 
+void x86_idt_load(void)
+{
+	struct __packed {
+		uint16_t limit;
+		uint64_t base;
+	} idtr = { sizeof(idt) - 1, (uint64_t)(uintptr_t)idt };
+
+	__asm__ volatile("lidt %0" ::"m"(idtr));
+}
+
+/*
+ * Called once the boot CPU has its TSS: a gate with an IST slot makes the
+ * CPU read the TSS, so a CPU must load its TR before it can take one (each
+ * does in hal_cpu_init(), with interrupts masked, before anything faults).
+ */
+void x86_idt_use_ist(void)
+{
+	idt[2].ist = IST_NMI;
+	idt[8].ist = IST_DOUBLE_FAULT;
+	idt[18].ist = IST_MACHINE_CHECK;
+}
+
 void hal_trap_init(void)
 {
 	uint16_t cs;
@@ -52,12 +81,7 @@ void hal_trap_init(void)
 			.offset_high = (uint32_t)(handler >> 32),
 		};
 	}
-	struct __packed {
-		uint16_t limit;
-		uint64_t base;
-	} idtr = { sizeof(idt) - 1, (uint64_t)(uintptr_t)idt };
-
-	__asm__ volatile("lidt %0" ::"m"(idtr));
+	x86_idt_load();
 }
 
 static const char *const exception_names[32] = {
@@ -102,9 +126,13 @@ static const char *const exception_names[32] = {
 
 void x86_trap(struct hal_trap_frame *f)
 {
+	if (f->vector >= 32) {
+		x86_irq((unsigned)f->vector, f);
+		return;
+	}
 	struct trap_info t = {
 		.kind = TRAP_OTHER,
-		.name = f->vector < 32 ? exception_names[f->vector] : "unexpected interrupt",
+		.name = exception_names[f->vector],
 		.code = f->vector,
 		.pc = f->rip,
 		.user = (f->cs & 3) != 0,
@@ -131,6 +159,19 @@ void x86_trap(struct hal_trap_frame *f)
 	case 6:
 		t.kind = TRAP_ILLEGAL_INSTRUCTION;
 		break;
+	case 8: {
+		/*
+		 * On its IST stack. The usual cause in a kernel is a page fault
+		 * whose frame could not be pushed: a stack overflow onto the guard
+		 * page, whose address CR2 still holds. The frame's RSP is the
+		 * overflowing one, RIP the instruction that faulted first.
+		 */
+		uint64_t cr2;
+
+		__asm__ volatile("mov %%cr2, %0" : "=r"(cr2));
+		t.address = cr2;
+		break;
+	}
 	case 17:
 		t.kind = TRAP_ALIGNMENT;
 		break;
