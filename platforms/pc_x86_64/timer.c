@@ -26,7 +26,8 @@
 #include <hal/irq.h>
 #include <kernel/panic.h>
 
-#define CALIBRATION_NS	   UINT64_C(20000000) /* 20 ms */
+#define CALIBRATION_NS	   UINT64_C(50000000) /* 50 ms */
+#define SAMPLE_TRIES	   8
 #define PM_TIMER_HZ	   UINT64_C(3579545)
 #define CPUID_TSC_DEADLINE (1u << 24)
 
@@ -116,7 +117,9 @@ static uint64_t reference_ns(uint64_t ticks)
 /*
  * One reading of all three counters at (nearly) one moment. A read of the
  * reference can be slow (an I/O port; under emulation it may wait for a
- * lock), so the TSC is read on both sides of it and the middle taken.
+ * lock, or the virtual CPU may be descheduled in the middle), so the TSC
+ * is read on both sides and the middle taken, and of a few tries the one
+ * with the narrowest bracket is kept.
  */
 struct sample {
 	uint64_t tsc, reference;
@@ -125,13 +128,24 @@ struct sample {
 
 static struct sample sample_now(void)
 {
-	struct sample s;
-	uint64_t before = rdtsc();
+	struct sample best = { 0 };
+	uint64_t best_width = UINT64_MAX;
 
-	s.lapic = lapic_timer_current();
-	s.reference = reference_read();
-	s.tsc = before + (rdtsc() - before) / 2;
-	return s;
+	for (int i = 0; i < SAMPLE_TRIES; i++) {
+		struct sample s;
+		uint64_t before = rdtsc();
+
+		s.lapic = lapic_timer_current();
+		s.reference = reference_read();
+		uint64_t width = rdtsc() - before;
+
+		s.tsc = before + width / 2;
+		if (width < best_width) {
+			best = s;
+			best_width = width;
+		}
+	}
+	return best;
 }
 
 /* Ticks per second from `ticks` in `ns`, without overflow however late the window closed. */

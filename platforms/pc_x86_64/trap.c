@@ -11,7 +11,9 @@
 #include <base/compiler.h>
 #include <base/string.h>
 #include <core/log.h>
+#include <hal/paging.h>
 #include <hal/trap.h>
+#include <kernel/panic.h>
 
 /* Pushed by vectors.S, lowest address first. */
 struct hal_trap_frame {
@@ -124,6 +126,15 @@ static const char *const exception_names[32] = {
 #define PF_USER	 (1u << 2)
 #define PF_FETCH (1u << 4)
 
+/* Could the CPU push an exception frame below `rsp`? (kernel half: the kernel's tables) */
+static bool stack_writable(uint64_t rsp)
+{
+	unsigned attrs;
+	uint64_t slot = (rsp & ~UINT64_C(15)) - 8; /* the CPU aligns RSP, then pushes SS first */
+
+	return hal_paging_query(hal_paging_kernel(), slot, NULL, &attrs) && (attrs & HAL_MAP_WRITE);
+}
+
 void x86_trap(struct hal_trap_frame *f)
 {
 	if (f->vector >= 32) {
@@ -161,15 +172,22 @@ void x86_trap(struct hal_trap_frame *f)
 		break;
 	case 8: {
 		/*
-		 * On its IST stack. The usual cause in a kernel is a page fault
-		 * whose frame could not be pushed: a stack overflow onto the guard
-		 * page, whose address CR2 still holds. The frame's RSP is the
-		 * overflowing one, RIP the instruction that faulted first.
+		 * On its IST stack. In a kernel the usual cause is a page fault
+		 * whose frame could not be pushed because RSP points into an
+		 * unmapped page: a stack overflow onto the guard page. Then it is
+		 * reported as that page fault (CR2 still holds its address), so
+		 * the kernel can name the overflowing thread. The frame's RSP is
+		 * the overflowing one, RIP the instruction that faulted first.
 		 */
 		uint64_t cr2;
 
 		__asm__ volatile("mov %%cr2, %0" : "=r"(cr2));
 		t.address = cr2;
+		if (!stack_writable(f->rsp)) {
+			t.kind = TRAP_PAGE_FAULT;
+			t.name = "double fault (a page fault with no stack left for its frame)";
+			t.write = true;
+		}
 		break;
 	}
 	case 17:
@@ -177,6 +195,9 @@ void x86_trap(struct hal_trap_frame *f)
 		break;
 	}
 	kernel_trap(&t);
+	/* A double fault is an abort: the saved RIP need not be restartable. */
+	if (f->vector == 8)
+		panic("double fault: the kernel cannot resume after it");
 }
 
 void hal_trap_print_frame(const struct hal_trap_frame *f)
