@@ -58,6 +58,16 @@ void hal_cpu_init(struct cpu *cpu)
 	wrmsr(MSR_GS_BASE, (uint64_t)(uintptr_t)cpu);
 	wrmsr(MSR_KERNEL_GS_BASE, 0);
 	lapic_init_cpu();
+	/*
+	 * IPIs are addressed by the ID the CPU reads from its own APIC, not
+	 * by what the boot protocol said (hw_id is 0, "unknown", for the boot
+	 * CPU when there was no MP response).
+	 */
+	cpu->arch[X86_CPU_APIC_ID] = lapic_id();
+	if (cpu->arch[X86_CPU_APIC_ID] != cpu->hw_id)
+		log_debug("cpu %u: local APIC ID 0x%llx, the boot protocol said 0x%llx\n", cpu->id,
+			  (unsigned long long)cpu->arch[X86_CPU_APIC_ID],
+			  (unsigned long long)cpu->hw_id);
 	x86_timer_init_cpu(cpu);
 }
 

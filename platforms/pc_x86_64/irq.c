@@ -57,7 +57,7 @@ void hal_ipi_send(unsigned cpu)
 {
 	unsigned long flags = hal_irq_save();
 
-	lapic_send_ipi((uint32_t)cpu_get(cpu)->hw_id, VEC_IPI);
+	lapic_send_ipi((uint32_t)cpu_get(cpu)->arch[X86_CPU_APIC_ID], VEC_IPI);
 	hal_irq_restore(flags);
 }
 

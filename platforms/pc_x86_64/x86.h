@@ -35,13 +35,14 @@
 #define MSR_KERNEL_GS_BASE 0xc0000102
 
 /*
- * The platform's words in struct cpu (arch[], <core/cpu.h>). Words 3-6
+ * The platform's words in struct cpu (arch[], <core/cpu.h>). Words 4-6
  * are free: the system-call entry will need two of them (the user stack
  * pointer while it switches stacks, the thread's kernel stack top).
  */
 #define X86_CPU_TABLES	 0 /* struct x86_cpu_tables *: this CPU's GDT, TSS, IST stacks */
 #define X86_CPU_DEADLINE 1 /* the deadline hal_timer_arm() asked for, UINT64_MAX: none */
 #define X86_CPU_SPURIOUS 2 /* spurious interrupts counted and dropped */
+#define X86_CPU_APIC_ID	 3 /* the local APIC ID, as the CPU itself reads it: IPIs go there */
 
 #ifndef __ASSEMBLER__
 
