@@ -206,7 +206,8 @@ run_selftest() {
 	log=$(mktemp)
 	# QEMU writes the serial console into the log; we follow it, stop at the
 	# first verdict, and kill QEMU if the kernel did not power the machine off.
-	bash "$SCRIPT_DIR/run_qemu.sh" "${args[@]}" --headless >"$log" 2>&1 &
+	# --headless first: the arguments may end with "-- QEMU-ARGS" (bench mode).
+	bash "$SCRIPT_DIR/run_qemu.sh" --headless "${args[@]}" >"$log" 2>&1 &
 	qpid=$!
 	tail -n +1 -f --pid="$qpid" "$log" &
 	local tpid=$!

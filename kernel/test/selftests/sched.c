@@ -104,7 +104,7 @@ static void thousand_threads_created_and_joined(struct selftest *t)
 {
 	enum { TOTAL = 1000, BATCH = 50 };
 	struct thread *th[BATCH];
-	struct vmm_stats before = vmm_get_stats(vmm_kernel());
+	uint64_t before = kthread_stacks_live();
 
 	for (unsigned done = 0; done < TOTAL; done += BATCH) {
 		for (unsigned i = 0; i < BATCH; i++) {
@@ -119,7 +119,7 @@ static void thousand_threads_created_and_joined(struct selftest *t)
 		}
 	}
 	/* Every stack went back to the kernel VMM. */
-	ST_ASSERT_EQ(t, vmm_get_stats(vmm_kernel()).records, before.records);
+	ST_ASSERT_EQ(t, kthread_stacks_live(), before);
 }
 
 /* ---- priorities and round robin on one CPU */
@@ -273,7 +273,7 @@ static void join_rules(struct selftest *t)
 	ST_ASSERT_EQ(t, (uintptr_t)v, 7);
 
 	/* Detached threads are released by the scheduler: their stacks come back. */
-	struct vmm_stats before = vmm_get_stats(vmm_kernel());
+	uint64_t before = kthread_stacks_live();
 
 	for (int i = 0; i < 20; i++) {
 		struct thread *d = kthread_run("detached", return_arg, NULL);
@@ -283,11 +283,11 @@ static void join_rules(struct selftest *t)
 	}
 	uint64_t deadline = hal_clock_ns() + 1000 * MS;
 
-	while (vmm_get_stats(vmm_kernel()).records != before.records && hal_clock_ns() < deadline) {
+	while (kthread_stacks_live() != before && hal_clock_ns() < deadline) {
 		thread_sleep_ns(MS);
 		sched_reap();
 	}
-	ST_ASSERT_EQ(t, vmm_get_stats(vmm_kernel()).records, before.records);
+	ST_ASSERT_EQ(t, kthread_stacks_live(), before);
 }
 
 /* ---- mutexes and a producer/consumer stress */
