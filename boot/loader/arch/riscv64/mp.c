@@ -11,8 +11,13 @@
  * into the kernel's tables, checks in through the start block and parks
  * (see mp_trampoline.S for its exact state). The boot hart waits about a
  * second for the check-in, timed with the `time` CSR, and otherwise marks
- * the block abandoned: a hart that checks in late sees that and stops
- * itself through the SBI, so nothing runs in memory the kernel reclaims.
+ * the block abandoned: a hart that arrives late sees that with its first
+ * instructions and stops itself through the SBI.
+ *
+ * Limit: those first instructions and the block are in reclaimable memory,
+ * as the protocol wants. A hart that the SBI starts so late that the
+ * kernel has reused that memory by then cannot be stopped by anything the
+ * loader leaves behind. QEMU and real SBIs start a hart in microseconds.
  */
 #include "../../arch.h"
 #include "../../loader.h"
@@ -32,8 +37,9 @@
 
 /* What the trampoline's check-in word holds (mp_trampoline.S). */
 #define CHECKIN_STARTING  0
-#define CHECKIN_PARKED	  1
-#define CHECKIN_ABANDONED 2
+#define CHECKIN_ARRIVED	  1
+#define CHECKIN_PARKED	  2
+#define CHECKIN_ABANDONED 3
 
 /* One per hart started; its physical address is hart_start's opaque argument. */
 struct mp_start_block {
@@ -301,7 +307,8 @@ bool arch_mp_start_cpu(struct limine_mp_info *info, uint64_t info_hhdm, uint64_t
 	/*
 	 * Too late: mark the block abandoned. The swap decides the race with a
 	 * hart checking in at this very moment; whichever of the two swaps
-	 * comes second sees the other's value.
+	 * comes second sees the other's value. A hart that arrived but has not
+	 * parked yet sees it at its next swap, a few instructions on, and stops.
 	 */
 	return __atomic_exchange_n(&blk->checkin, CHECKIN_ABANDONED, __ATOMIC_ACQ_REL) ==
 	       CHECKIN_PARKED;

@@ -11,19 +11,23 @@
  * physical), sstatus.SIE = 0; a0 = the hart ID, a1 = the opaque argument:
  * the physical address of this hart's struct mp_start_block (mp.c):
  *   +0  the hart's struct limine_mp_info, HHDM address
- *   +8  the check-in word: 0 while starting, 1 once parked (the hart),
- *       2 once the boot hart gave up waiting (the boot hart)
+ *   +8  the check-in word: 0 while starting; 1 once the hart arrived here
+ *       and 2 once it is parked (both written by the hart); 3 once the
+ *       boot hart gave up waiting (written by the boot hart)
  * Every other register is unspecified.
  *
- * Steps: mask interrupts (sie = 0, SIE = 0), point stvec at a dead end so a
- * stray trap parks the hart instead of running into memory, FS/VS Off;
- * write the transitional satp (the kernel's tables plus this page
- * identity-mapped), jump to this page's HHDM alias, write the kernel's own
- * satp: from here on the hart is in the kernel's final address space.
- * sp = info->reserved. Then swap 1 into the check-in word: if the boot
- * hart already wrote 2, nobody counts on this hart any more, and it leaves
- * for the SBI with hart_stop rather than spin in memory the kernel will
- * reuse. Otherwise it spins until info->goto_address is non-zero.
+ * Steps: mask interrupts (sie = 0, SIE = 0) and swap 1 into the check-in
+ * word. If the boot hart already wrote 3, this hart came too late: nobody
+ * counts on it, and it leaves for the SBI with hart_stop at once, still in
+ * Bare mode, before it touches any page table the kernel may have
+ * reclaimed. Otherwise: point stvec at a dead end so a stray trap parks
+ * the hart instead of running into memory, FS/VS Off; write the
+ * transitional satp (the kernel's tables plus this page identity-mapped),
+ * jump to this page's HHDM alias, write the kernel's own satp: from here on
+ * the hart is in the kernel's final address space. sp = info->reserved.
+ * Then swap 2 into the check-in word, and if that finds 3 (the boot hart
+ * gave up in the few instructions since), stop the same way. Otherwise
+ * spin until info->goto_address is non-zero.
  *
  * On exit (Limine protocol, riscv64 MP): satp = the kernel's root,
  * sstatus.SIE = 0, sie = 0, FS = VS = Off, stvec = 0 as on the boot hart;
@@ -37,8 +41,9 @@
 #define SBI_EXT_HSM	0x48534D
 #define SBI_HSM_STOP	1
 
-#define CHECKIN_PARKED	 1
-#define CHECKIN_ABANDONED 2
+#define CHECKIN_ARRIVED	 1
+#define CHECKIN_PARKED	 2
+#define CHECKIN_ABANDONED 3
 
 /* struct limine_mp_info (riscv64). */
 #define INFO_RESERVED	16
@@ -50,6 +55,12 @@
 riscv_mp_trampoline:
 	csrw	sie, zero
 	csrci	sstatus, SSTATUS_SIE
+	li	t0, CHECKIN_ARRIVED
+	addi	t1, a1, 8
+	amoswap.d.aqrl t0, t0, (t1)
+	li	t1, CHECKIN_ABANDONED
+	beq	t0, t1, mp_give_up
+
 	lla	t0, mp_dead_end
 	csrw	stvec, t0
 	li	t0, SSTATUS_FS_VS
