@@ -445,6 +445,15 @@ static bool steal(struct cpu *self)
 	return true;
 }
 
+bool sched_steal(void)
+{
+	unsigned long flags = hal_irq_save();
+	bool stole = steal(cpu_current());
+
+	hal_irq_restore(flags);
+	return stole;
+}
+
 /* ---- Set-up and the idle loop */
 
 void sched_init_cpu(struct cpu *cpu, struct thread *idle)

@@ -163,6 +163,12 @@ __noreturn void sched_idle_loop(void);
 /* CPUs that take part in scheduling (bit n: CPU n), set by sched_init_cpu(). */
 extern uint64_t sched_online_mask;
 
+/*
+ * The idle loop's balancing step: take one ready thread allowed here from
+ * the CPU with the longest queue. True when one was taken.
+ */
+bool sched_steal(void);
+
 /* Release the exited detached threads the calling CPU holds (interrupts enabled). */
 void sched_reap(void);
 
