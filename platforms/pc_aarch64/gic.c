@@ -128,7 +128,6 @@ static struct {
 	unsigned lines;		  /* INTIDs below this exist (SPIs and up to 1020) */
 	uint64_t boot_route;	  /* v2: the boot CPU's interface mask; v3: its affinity */
 	uint64_t target[CPU_MAX]; /* v2: interface mask; v3: MPIDR affinity */
-	volatile uint8_t *rd_frame[CPU_MAX]; /* v3: each CPU's redistributor */
 } gic;
 
 static inline uint32_t rd32(volatile uint8_t *base, unsigned off)
@@ -416,7 +415,6 @@ static void cpu_init_v3(unsigned cpu_id, uint32_t enabled_private)
 	if (rd == NULL)
 		panic("gic: no redistributor for cpu %u (MPIDR affinity 0x%llx)", cpu_id,
 		      (unsigned long long)affinity);
-	gic.rd_frame[cpu_id] = rd;
 	gic.target[cpu_id] = affinity;
 
 	/* Wake the redistributor: it forwards nothing while ProcessorSleep is set. */

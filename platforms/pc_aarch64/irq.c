@@ -31,7 +31,7 @@ void hal_irq_init(void)
 
 void aarch64_irq_init_cpu(unsigned cpu_id)
 {
-	timer_init_cpu();
+	timer_quiesce();
 	gic_init_cpu(cpu_id, (UINT32_C(1) << IPI_SGI) | (UINT32_C(1) << timer_intid()));
 }
 

@@ -104,10 +104,10 @@ void timer_init(void);
 /* The timer's INTID (a PPI). */
 unsigned timer_intid(void);
 
-/* The calling CPU's timer: disarmed. */
-void timer_init_cpu(void);
-
-/* Silence the calling CPU's timer (its interrupt is level-triggered) until the next arm. */
+/*
+ * Disarm the calling CPU's timer until the next hal_timer_arm(): at
+ * start-up, and in the interrupt path, since its line is level-triggered.
+ */
 void timer_quiesce(void);
 
 #endif /* PC_AARCH64_PLATFORM_H */

@@ -104,12 +104,6 @@ unsigned timer_intid(void)
 	return intid;
 }
 
-void timer_init_cpu(void)
-{
-	WRITE_SYSREG(cntv_ctl_el0, 0);
-	__asm__ volatile("isb" ::: "memory");
-}
-
 void timer_quiesce(void)
 {
 	WRITE_SYSREG(cntv_ctl_el0, 0);
