@@ -73,12 +73,16 @@ void hal_cpu_init(struct cpu *cpu)
 	/* From here on a trap may use the words above. */
 	__asm__ volatile("mv tp, %0" : : "r"(cpu) : "memory");
 
-	riscv_timer_init_cpu();
+	riscv_timer_disarm();
 	unsigned long enable = SIE_SSIE | SIE_STIE;
 
 	if (riscv_plic_init_cpu(cpu))
 		enable |= SIE_SEIE;
-	/* An IPI sent before this hart listened is dropped here: the kernel keeps its own bits. */
+	/*
+	 * A software interrupt still pending from the firmware would look
+	 * like an IPI; the kernel sends IPIs only to CPUs that are online,
+	 * which this one is not yet, so clearing it loses nothing.
+	 */
 	__asm__ volatile("csrc sip, %0\n\t"
 			 "csrs sie, %1"
 			 :

@@ -21,7 +21,7 @@
 #include "riscv.h"
 
 static unsigned long sbi_ipi_ext; /* SBI_EXT_IPI, or SBI_EXT_LEGACY_IPI */
-static uint64_t spurious;	  /* PLIC claims of 0; relaxed atomic */
+static uint64_t spurious;	  /* PLIC claims of 0; relaxed atomic, for a debugger or a report */
 
 void hal_irq_init(void)
 {
@@ -33,7 +33,8 @@ void hal_irq_init(void)
 		panic("irq: the SBI has no IPI extension: the harts cannot signal each other");
 	riscv_timer_init();
 	if (!riscv_plic_init())
-		log_warn("irq: no PLIC in the device tree; device lines are not available\n");
+		log_warn("irq: no usable PLIC in the device tree or the ACPI MADT; device lines "
+			 "are not available\n");
 }
 
 void hal_irq_enable(void)
@@ -93,7 +94,7 @@ void riscv_irq(struct hal_trap_frame *frame, uint64_t code)
 {
 	switch (code) {
 	case IRQ_CODE_TIMER:
-		riscv_timer_ack();
+		riscv_timer_disarm(); /* the acknowledgement: STIP clears */
 		kernel_irq(IRQ_TIMER, 0, frame);
 		return;
 	case IRQ_CODE_SOFTWARE:

@@ -82,18 +82,18 @@ bool riscv_sbi_has(unsigned long ext);
 /* paging.c: satp for the kernel's tables, set by hal_paging_init() (smp.S loads it). */
 extern uint64_t riscv_kernel_satp;
 
-/* trap.c: the interrupt path of riscv_trap(); `code` is scause without bit 63. */
+/* irq.c: the interrupt path of riscv_trap() (trap.c); `code` is scause without bit 63. */
 struct hal_trap_frame;
 void riscv_irq(struct hal_trap_frame *frame, uint64_t code);
 
 /* timer.c: hal_irq_init()'s part: the timebase, Sstc or the SBI, the clock's start. */
 void riscv_timer_init(void);
 
-/* timer.c: the timer interrupt fired; stop it before the kernel hears of it. */
-void riscv_timer_ack(void);
-
-/* timer.c: this hart's part of hal_cpu_init(): timer disarmed. */
-void riscv_timer_init_cpu(void);
+/*
+ * timer.c: disarm the calling hart's timer, which also clears a pending
+ * timer interrupt: its acknowledgement, and its state in hal_cpu_init().
+ */
+void riscv_timer_disarm(void);
 
 /* plic.c: find the PLIC and mask every line (boot hart); false when there is none. */
 bool riscv_plic_init(void);
@@ -106,9 +106,10 @@ bool riscv_plic_init(void);
 bool riscv_plic_init_cpu(const struct cpu *cpu);
 
 /*
- * plic.c: claim this hart's pending line and complete it at once (the
- * kernel is told after the acknowledgement, include/hal/irq.h). 0 when
- * nothing was pending: a spurious external interrupt.
+ * plic.c: claim the pending line of the calling hart's context (`cpu` is
+ * its logical ID) and complete it at once: the kernel is told after the
+ * acknowledgement (include/hal/irq.h). Returns the line's number, or 0
+ * when nothing was pending: a spurious external interrupt.
  */
 unsigned riscv_plic_claim_complete(unsigned cpu);
 #endif /* __ASSEMBLER__ */

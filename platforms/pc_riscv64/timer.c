@@ -11,10 +11,11 @@
  * writes that value itself, in the stimecmp CSR (0x14D); without it, the
  * SBI TIME extension's set_timer asks M-mode to do it (or the legacy SBI
  * call of the same name). Sstc is used only when every hart's ISA lists
- * it (device tree, or the ISA strings of the ACPI RHCT): OpenSBI then turns
- * on menvcfg.STCE, without which stimecmp would be an illegal instruction. Either way, writing a
- * compare value in the future clears the pending interrupt, which is how the timer interrupt is
- * acknowledged, and UINT64_MAX never comes: disarmed.
+ * it (device tree, or the ISA strings of the ACPI RHCT): OpenSBI then
+ * turns on menvcfg.STCE, without which stimecmp would be an illegal
+ * instruction. Either way, writing a compare value in the future clears
+ * the pending interrupt, which is how the timer interrupt is acknowledged,
+ * and UINT64_MAX never comes: disarmed.
  *
  * Conversions are exact, by splitting whole seconds from the remainder,
  * so no 128-bit arithmetic is needed: ticks to ns rounds down (the clock
@@ -175,12 +176,7 @@ void riscv_timer_init(void)
 						 : "legacy SBI set_timer");
 }
 
-void riscv_timer_init_cpu(void)
-{
-	set_compare(UINT64_MAX);
-}
-
-void riscv_timer_ack(void)
+void riscv_timer_disarm(void)
 {
 	set_compare(UINT64_MAX);
 }
