@@ -275,7 +275,7 @@ run_bench() {
 		run_selftest "$a"
 	) | tee "$log" || status=$?
 	echo "run.sh: $a: instructions per operation (-icount shift=0):"
-	grep -o 'bench: .*' "$log" | sed 's/^bench: /  /; s/ ns$/ instructions/' || true
+	grep -oE 'bench: [a-z0-9_]+ [0-9]+ ns' "$log" | sed 's/^bench: /  /; s/ ns$/ instructions/' || true
 	rm -f "$log"
 	return "$status"
 }
