@@ -15,9 +15,11 @@
  * instructions and stops itself through the SBI.
  *
  * Limit: those first instructions and the block are in reclaimable memory,
- * as the protocol wants. A hart that the SBI starts so late that the
- * kernel has reused that memory by then cannot be stopped by anything the
- * loader leaves behind. QEMU and real SBIs start a hart in microseconds.
+ * like everything else the loader leaves for the kernel. A hart that the
+ * SBI starts so late that the kernel has reused that memory by then cannot
+ * be stopped by anything the loader leaves behind; the kernel never hears
+ * of a hart left out of the response. QEMU and real SBIs start a hart in
+ * microseconds.
  */
 #include "../../arch.h"
 #include "../../loader.h"
