@@ -118,6 +118,16 @@ static void rearm(struct sched_cpu *rq)
 	spin_unlock(&rq->timer_lock);
 	if (rq->current != NULL && rq->current != rq->idle && rq->slice_end < deadline)
 		deadline = rq->slice_end;
+	/*
+	 * Threads wait here: look for idle CPUs every SCHED_BALANCE_NS, even
+	 * when switches keep pushing the slice's end away.
+	 */
+	if (__atomic_load_n(&rq->nr_ready, __ATOMIC_RELAXED) > 0) {
+		if (rq->balance_at == 0)
+			rq->balance_at = hal_clock_ns() + SCHED_BALANCE_NS;
+		if (rq->balance_at < deadline)
+			deadline = rq->balance_at;
+	}
 	if (deadline != rq->timer_armed) {
 		rq->timer_armed = deadline;
 		hal_timer_arm(deadline);
@@ -455,9 +465,9 @@ bool sched_steal(void)
 }
 
 /*
- * A busy CPU with threads waiting wakes one idle CPU on its timer tick, so
- * that CPU steals (an idle CPU sleeps with no timer armed and would
- * otherwise never look). Interrupts masked.
+ * A busy CPU with threads waiting wakes one idle CPU every
+ * SCHED_BALANCE_NS, so that CPU steals (an idle CPU sleeps with no timer
+ * armed and would otherwise never look). Interrupts masked.
  */
 static void kick_idle_cpu(struct cpu *self)
 {
@@ -596,7 +606,10 @@ void sched_timer_interrupt(void)
 			rq->slice_end = now + SCHED_SLICE_NS;
 		spin_unlock(&rq->lock);
 	}
-	kick_idle_cpu(c);
+	if (rq->balance_at != 0 && now >= rq->balance_at) {
+		rq->balance_at = 0; /* rearm() starts the next period if threads still wait */
+		kick_idle_cpu(c);
+	}
 	rearm(rq);
 }
 

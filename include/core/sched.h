@@ -38,6 +38,7 @@
 #define SCHED_PRIORITIES       32 /* levels 0 (lowest) .. 31; idle is below all of them */
 #define SCHED_PRIORITY_DEFAULT 16
 #define SCHED_SLICE_NS	       UINT64_C(10000000) /* 10 ms */
+#define SCHED_BALANCE_NS       UINT64_C(10000000) /* a CPU with waiting threads looks for idle ones */
 
 struct hal_paging;
 struct thread;
@@ -62,6 +63,7 @@ struct sched_cpu {
 	struct thread *idle;
 	struct hal_paging *space; /* the address space loaded on this CPU */
 	uint64_t slice_end;	  /* when the current thread's slice ends */
+	uint64_t balance_at;	  /* when to look for idle CPUs again (0: nothing waits) */
 	struct spinlock timer_lock;
 	struct list_node timers; /* armed ktimers, soonest first */
 	uint64_t timer_armed;	 /* the deadline the hardware timer has now */

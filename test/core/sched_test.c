@@ -221,6 +221,39 @@ Test(sched, a_busy_cpu_wakes_an_idle_one_on_its_tick)
 	cr_assert_eq(released, 2);
 }
 
+static uint64_t latest_deadline;
+
+static void yield_with_time_passing(void *arg)
+{
+	(void)arg;
+	for (int i = 0; i < 10; i++) {
+		mock_clock_set(mock_clock_get() + 1000000); /* 1 ms per turn */
+		if (mock_timer_deadline(0) > latest_deadline)
+			latest_deadline = mock_timer_deadline(0);
+		thread_yield();
+	}
+}
+
+Test(sched, switching_does_not_push_the_balance_tick_away)
+{
+	struct thread *x = make("x", yield_with_time_passing, NULL, 8);
+	struct thread *y = make("y", yield_with_time_passing, NULL, 8);
+	uint64_t start = mock_clock_get();
+
+	thread_detach(x);
+	thread_detach(y);
+	latest_deadline = 0;
+	thread_start(x);
+	thread_start(y);
+	run_cpu0();
+	/*
+	 * Each switch starts a new slice, 10 ms after it; with a thread
+	 * always waiting, the timer stays armed for the first balance tick.
+	 */
+	cr_assert_leq(latest_deadline, start + SCHED_BALANCE_NS);
+	sched_reap();
+}
+
 static struct wait_queue wq;
 static enum wait_result results[4];
 
