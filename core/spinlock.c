@@ -19,6 +19,7 @@
 #include <base/assert.h>
 #include <core/cpu.h>
 #include <core/spinlock.h>
+#include <core/tlb.h>
 #include <hal/cpu.h>
 
 /* What `holder` records for the calling CPU: never 0, which means "free". */
@@ -65,7 +66,7 @@ void spin_lock(struct spinlock *lock)
 	 * not depend on it.
 	 */
 	while (__atomic_load_n(&lock->serving, __ATOMIC_ACQUIRE) != ticket)
-		;
+		tlb_poll(); /* the holder may wait for this CPU's shootdown answer */
 	__atomic_store_n(&lock->holder, self(), __ATOMIC_RELAXED);
 }
 

@@ -16,13 +16,14 @@
 #include <base/compiler.h>
 #include <base/string.h>
 #include <core/pmm.h>
+#include <core/tlb.h>
 #include <core/vmm.h>
 #include <hal/paging.h>
 
 #define PAGE VMM_PAGE_SIZE
 
 static const unsigned prot_bits = VMM_READ | VMM_WRITE | VMM_EXEC | VMM_USER;
-static const unsigned flag_bits = VMM_LAZY;
+static const unsigned flag_bits = VMM_LAZY | VMM_GUARD;
 static const unsigned access_bits = VMM_FAULT_WRITE | VMM_FAULT_EXEC | VMM_FAULT_USER;
 
 static size_t round8(size_t n)
@@ -121,24 +122,34 @@ static struct vmm_record *find_by_id(struct vmm *vmm, uint64_t id)
 
 /*
  * Unmap the present pages among `pages` pages at va and free their frames.
- * Unmapping comes first, so no CPU can reach a frame once the PMM may hand
- * it to someone else (the HAL flushes this CPU's TLB; other CPUs wait for
- * SMP shootdowns). Returns how many pages were present.
+ * Unmapping comes first, then every CPU drops its translations
+ * (tlb_shootdown), and only then do the frames go back to the PMM, so no
+ * CPU can reach a frame the PMM hands to someone else. Frames are freed in
+ * batches to pay one shootdown per batch. Returns how many were present.
  */
 static size_t release_pages(struct vmm *vmm, uint64_t va, size_t pages)
 {
+	enum { BATCH = 32 };
 	struct hal_paging *p = vmm->space.paging;
-	size_t released = 0;
+	uint64_t frames[BATCH];
+	size_t released = 0, n = 0;
+	uint64_t first = 0; /* the first page of the pending batch */
 
 	for (size_t i = 0; i < pages; i++) {
 		uint64_t page = va + i * PAGE, phys;
 
-		if (!hal_paging_query(p, page, &phys, NULL))
-			continue;
-		if (hal_paging_unmap(p, page, 1) != HAL_PAGING_OK)
-			continue; /* cannot happen: query just found it mapped */
-		pmm_free_page(phys);
-		released++;
+		if (hal_paging_query(p, page, &phys, NULL) &&
+		    hal_paging_unmap(p, page, 1) == HAL_PAGING_OK) {
+			if (n == 0)
+				first = page;
+			frames[n++] = phys;
+			released++;
+		}
+		if (n > 0 && (n == BATCH || i + 1 == pages)) {
+			tlb_shootdown(p, first, (size_t)((page - first) / PAGE + 1));
+			while (n > 0)
+				pmm_free_page(frames[--n]);
+		}
 	}
 	return released;
 }
@@ -179,7 +190,7 @@ int vmm_alloc(struct vmm *vmm, size_t pages, unsigned prot, unsigned flags, uint
 {
 	unsigned long irq;
 	uint64_t base;
-	size_t at;
+	size_t at, guard;
 	int status;
 
 	if (pages == 0 || va == NULL || id == NULL || (flags & ~flag_bits) != 0)
@@ -193,15 +204,17 @@ int vmm_alloc(struct vmm *vmm, size_t pages, unsigned prot, unsigned flags, uint
 		status = VMM_NO_RECORD;
 		goto out;
 	}
-	base = vas_alloc(&vmm->space, pages, 1);
+	guard = (flags & VMM_GUARD) ? 1 : 0;
+	base = vas_alloc(&vmm->space, pages + guard, 1);
 	if (base == 0) {
 		status = VMM_NO_VA;
 		goto out;
 	}
+	base += guard * PAGE; /* the guard page stays below, reserved and never mapped */
 	if (!(flags & VMM_LAZY)) {
 		status = back_range(vmm, base, pages, prot);
 		if (status != VMM_OK) {
-			vas_free(&vmm->space, base, pages);
+			vas_free(&vmm->space, base - guard * PAGE, pages + guard);
 			goto out;
 		}
 		vmm->mapped_pages += pages;
@@ -232,7 +245,10 @@ static void free_record(struct vmm *vmm, struct vmm_record *r)
 	size_t at = (size_t)(r - vmm->records);
 
 	vmm->mapped_pages -= release_pages(vmm, r->base, r->pages);
-	vas_free(&vmm->space, r->base, r->pages);
+	if (r->flags & VMM_GUARD)
+		vas_free(&vmm->space, r->base - PAGE, r->pages + 1);
+	else
+		vas_free(&vmm->space, r->base, r->pages);
 	memmove(r, r + 1, (vmm->count - at - 1) * sizeof(struct vmm_record));
 	vmm->count--;
 }
@@ -285,6 +301,8 @@ int vmm_protect(struct vmm *vmm, uint64_t id, unsigned prot)
 			if (hal_paging_query(vmm->space.paging, page, NULL, NULL))
 				hal_paging_protect(vmm->space.paging, page, 1, hal_attrs(prot));
 		}
+		if (r->present > 0) /* other CPUs may cache the old rights */
+			tlb_shootdown(vmm->space.paging, r->base, r->pages);
 		r->prot = prot;
 	}
 	spin_unlock_irqrestore(&vmm->lock, irq);

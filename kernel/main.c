@@ -6,14 +6,18 @@
 #include <core/boot_info.h>
 #include <core/log.h>
 #include <core/pmm.h>
+#include <core/sched.h>
 #include <hal/cpu.h>
+#include <hal/irq.h>
 #include <hal/paging.h>
 #include <hal/trap.h>
 #include <kernel/console.h>
 #include <kernel/heap_pages.h>
 #include <kernel/kernel_vmm.h>
+#include <kernel/kthread.h>
 #include <kernel/main.h>
 #include <kernel/panic.h>
+#include <kernel/smp.h>
 
 #ifdef KERNEL_SELFTESTS
 #include "test/selftest.h"
@@ -53,12 +57,10 @@ static void print_memory_map(void)
 }
 
 /*
- * Hand the USABLE memory to the physical memory manager, build the kernel's
- * own page tables with it, and only then take back the loader's reclaimable
- * memory: until hal_paging_init() returns, the loader's tables (and, on some
- * platforms, its descriptor tables or TLB refill handler) are live. The boot
- * data was copied into boot_info first, and _start moved to the kernel's own
- * stack, so nothing else refers to that memory.
+ * Hand the USABLE memory to the physical memory manager and build the
+ * kernel's own page tables with it. The loader's reclaimable memory is
+ * taken back later (reclaim_loader_memory): until every CPU has left the
+ * loader's tables, stacks and parking code, some CPU still uses it.
  */
 static void init_memory(const struct boot_info *bi)
 {
@@ -66,6 +68,17 @@ static void init_memory(const struct boot_info *bi)
 		panic("pmm: the memory map has no usable memory the pmm can manage");
 	if (hal_paging_init(bi) != HAL_PAGING_OK)
 		panic("paging: out of memory building the kernel's page tables");
+	/* The kernel window is in the kernel's tables, so it follows hal_paging_init(). */
+	vmm_init_kernel();
+}
+
+/*
+ * The boot data was copied into boot_info, _start moved to the kernel's own
+ * stack, hal_paging_init() off the loader's tables, and every other CPU is
+ * in the kernel on its own stack: nothing refers to the loader's memory.
+ */
+static void reclaim_loader_memory(void)
+{
 	size_t reclaimed = pmm_reclaim_bootloader();
 	struct pmm_stats s = pmm_get_stats();
 
@@ -75,8 +88,6 @@ static void init_memory(const struct boot_info *bi)
 		 (unsigned long long)(s.free_pages * PMM_PAGE_SIZE >> 20),
 		 (unsigned long long)(s.reserved_pages * PMM_PAGE_SIZE >> 10),
 		 (unsigned long long)(reclaimed * PMM_PAGE_SIZE >> 10));
-	/* The kernel window is in the kernel's tables, so it follows hal_paging_init(). */
-	vmm_init_kernel();
 }
 
 /* The boot CPU's stack from _start on: the loader's is reclaimable memory. */
@@ -102,6 +113,16 @@ static void maybe_run_selftests(void)
 }
 #endif
 
+/* The first kthread: what the kernel does once every CPU schedules. */
+static void kernel_main_thread(void *arg)
+{
+	(void)arg;
+#ifdef KERNEL_SELFTESTS
+	maybe_run_selftests();
+#endif
+	log_info("kernel: nothing more to do yet; idling\n");
+}
+
 __noreturn void kernel_main(void)
 {
 	boot_info_adapt();
@@ -125,10 +146,17 @@ __noreturn void kernel_main(void)
 			  bi->cpus[i].bsp ? " (boot CPU)" : "");
 	init_memory(bi);
 	kernel_heap_init();
+	hal_irq_init();
+	smp_init_boot_cpu();
+	smp_start_cpus();
+	reclaim_loader_memory();
 
-#ifdef KERNEL_SELFTESTS
-	maybe_run_selftests();
-#endif
-	log_info("kernel: nothing more to do yet; halting\n");
-	hal_cpu_halt();
+	/* The rest runs as a thread, so it can block; this context becomes CPU 0's idle loop. */
+	struct thread *t = kthread_create("main", kernel_main_thread, NULL);
+
+	if (t == NULL)
+		panic("kernel: no memory for the main thread");
+	thread_detach(t);
+	thread_start(t);
+	sched_idle_loop();
 }

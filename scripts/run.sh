@@ -10,18 +10,24 @@ usage() {
 	cat <<EOF
 Usage: scripts/run.sh (--arch ARCH | --all) [options]          boot under QEMU
        scripts/run.sh --kernel-selftest --arch ARCH [options]  headless selftest run
+       scripts/run.sh --bench (--arch ARCH | --all) [options]  kernel benchmarks
        scripts/run.sh -t | --test [--test-name NAME] [options] native tests
 
 QEMU mode boots <builddir>/kernel.iso (--all: each architecture in turn).
 Selftest mode boots headless, prints the serial console and exits 0 on
 "selftest: result: PASS", 1 on FAIL or a panic, 124 on timeout. Build the
 image first with: scripts/build.sh --arch ARCH --kernel-selftests-autorun
+Bench mode builds an image that boots the in-kernel "bench" suite (in
+build-bench-<arch> unless a directory option says otherwise), boots it with
+QEMU -icount shift=0 (one nanosecond of guest time per instruction, so the
+"bench: NAME VALUE ns" lines are instructions per operation, the same on
+every run) and prints those lines.
 Test mode runs the native Criterion tests of the build directory of this
 machine's architecture ($(host_arch)), configuring and building it if needed.
 
 Options:
   --arch ARCH            one of: ${KEEL_ARCHES[*]}
-  --all                  QEMU mode: every architecture, one after the other
+  --all                  QEMU and bench mode: every architecture, one after the other
   --builddir DIR         build directory of a single target
   --build-root DIR       parent of the per-arch build directories
   --build-prefix NAME    per-arch build directories are NAME-<arch>
@@ -30,6 +36,7 @@ Options:
   --debug-port N         gdb stub TCP port (default: 1234)
   --build                QEMU/selftest mode: build the target first (scripts/build.sh)
   --kernel-selftest      selftest mode
+  --bench                bench mode
   --timeout S            selftest mode: give up after S seconds (default: 300)
   -t, --test             test mode
   --test-name NAME       test mode: run one test (e.g. base_printf) or suite (e.g. base)
@@ -67,6 +74,7 @@ while [ $# -gt 0 ]; do
 		shift
 		;;
 	--kernel-selftest) mode=selftest ;;
+	--bench) mode=bench ;;
 	--build) build_first=1 ;;
 	--timeout)
 		need_value "$1" $#
@@ -98,13 +106,19 @@ done
 [ "$all" = 1 ] && [ -n "$builddir" ] &&
 	usage_error "--builddir names one directory; with --all use --build-root/--build-prefix"
 [ "$mode" = test ] && [ "$build_first" = 1 ] && usage_error "--build belongs to QEMU and selftest modes"
+[ "$mode" = bench ] && [ "$debug" = 1 ] && usage_error "--debug belongs to QEMU mode"
 if [ "$mode" != test ] && { [ -n "$test_name" ] || [ "$list_tests" = 1 ]; }; then
 	usage_error "--test-name and --list-tests belong to test mode (-t)"
 fi
 
-qemu_args() { # ARCH: the run_qemu.sh arguments shared by QEMU and selftest mode
+qemu_extra=() # QEMU arguments of bench mode, after run_qemu.sh's "--"
+
+qemu_args() { # ARCH: the run_qemu.sh arguments shared by QEMU, selftest and bench mode
 	printf '%s\n' --arch "$1" --smp "$smp"
 	build_dir_options
+	if [ "${#qemu_extra[@]}" -gt 0 ]; then
+		printf '%s\n' -- "${qemu_extra[@]}"
+	fi
 }
 
 # build_target ARCH: --build asks for the image to be (re)built before booting.
@@ -245,6 +259,26 @@ run_selftest() {
 	return "$status"
 }
 
+# --------------------------------------------------------------- bench mode
+run_bench() {
+	local a=$1 dir log status=0
+	dir=$(builddir_for "$a" "$builddir" "$build_root" "${build_prefix:-build-bench}")
+	echo "run.sh: $a: building the bench image in $dir"
+	bash "$SCRIPT_DIR/build.sh" --arch "$a" --builddir "$dir" --no-tests \
+		--kernel-selftests-suite bench >/dev/null || die "$a: building the bench image failed"
+	log=$(mktemp)
+	# The selftest runner does the booting; its serial log is kept for the summary.
+	(
+		builddir=$dir build_root="" build_prefix=""
+		qemu_extra=(-icount shift=0,sleep=off)
+		run_selftest "$a"
+	) | tee "$log" || status=$?
+	echo "run.sh: $a: instructions per operation (-icount shift=0):"
+	grep -o 'bench: .*' "$log" | sed 's/^bench: /  /; s/ ns$/ instructions/' || true
+	rm -f "$log"
+	return "$status"
+}
+
 # ---------------------------------------------------------------- QEMU mode
 run_boot() {
 	local a=$1
@@ -266,6 +300,19 @@ selftest)
 	[ -n "$arch" ] || usage_error "selftest mode needs --arch <arch> (one of: ${KEEL_ARCHES[*]})"
 	build_target "$arch"
 	run_selftest "$arch"
+	;;
+bench)
+	[ "$build_first" = 0 ] || usage_error "bench mode always builds its image; drop --build"
+	if [ "$all" = 1 ]; then
+		[ -z "$builddir" ] || usage_error "--builddir names one directory; with --all use --build-root/--build-prefix"
+		bench_status=0
+		for a in "${KEEL_ARCHES[@]}"; do
+			run_bench "$a" || bench_status=1
+		done
+		exit "$bench_status"
+	fi
+	[ -n "$arch" ] || usage_error "bench mode needs --arch <arch> or --all"
+	run_bench "$arch"
 	;;
 qemu)
 	if [ "$all" = 1 ]; then

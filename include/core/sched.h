@@ -48,6 +48,7 @@ struct ktimer {
 	void (*fn)(struct ktimer *timer);
 	struct list_node link; /* on its CPU's timer list, sorted by deadline */
 	unsigned cpu;	       /* the CPU whose list holds it while armed */
+	bool running;	       /* fn is being called (ktimer_cancel waits for it) */
 };
 
 /* Per-CPU scheduler state, embedded in struct cpu. */
@@ -65,7 +66,10 @@ struct sched_cpu {
 	struct list_node timers; /* armed ktimers, soonest first */
 	uint64_t timer_armed;	 /* the deadline the hardware timer has now */
 	struct spinlock dead_lock;
-	struct list_node dead; /* exited detached threads waiting to be released */
+	struct list_node dead;	      /* exited detached threads waiting to be released */
+	struct thread *switched_from; /* for finish_switch(): the thread just left */
+	struct thread *migrate;	      /* ... and whether it must be queued elsewhere */
+	uint64_t steals;	      /* threads this CPU took from others */
 };
 
 /* A queue of blocked threads. */
@@ -108,12 +112,14 @@ struct thread {
 	enum thread_state state;
 	enum thread_owner owner;
 	unsigned priority;
+	unsigned queued_level; /* the level of the run queue list it is on */
 	unsigned cpu;	       /* the CPU whose run queue holds it, or where it last ran */
 	uint64_t affinity;     /* CPUs it may run on (bit n = CPU n) */
 	bool on_cpu;	       /* still on its CPU until the switch away completes */
 	struct list_node link; /* run queue or wait queue */
 	struct wait_queue *wq; /* the queue it blocks on */
 	enum wait_result wake_result;
+	unsigned wait_flags; /* of the current wait: WAIT_CANCELLABLE */
 	struct ktimer timeout;
 	uint32_t flags; /* THREAD_F_*, atomic */
 	void *exit_value;
@@ -135,6 +141,7 @@ struct thread {
 #define THREAD_F_CANCEL	  (1u << 0) /* thread_cancel() was called */
 #define THREAD_F_DETACHED (1u << 1) /* release at exit, nobody joins */
 #define THREAD_F_JOINING  (1u << 2) /* a joiner claimed it */
+#define THREAD_F_REAP	  (1u << 3) /* exited detached: its CPU releases it */
 
 /* ---- Set-up */
 
@@ -152,6 +159,18 @@ void sched_init_cpu(struct cpu *cpu, struct thread *idle);
  * Never returns.
  */
 __noreturn void sched_idle_loop(void);
+
+/* CPUs that take part in scheduling (bit n: CPU n), set by sched_init_cpu(). */
+extern uint64_t sched_online_mask;
+
+/*
+ * The idle loop's balancing step: take one ready thread allowed here from
+ * the CPU with the longest queue. True when one was taken.
+ */
+bool sched_steal(void);
+
+/* Release the exited detached threads the calling CPU holds (interrupts enabled). */
+void sched_reap(void);
 
 /*
  * Fill a thread that will run entry(arg) on the stack [stack_base,

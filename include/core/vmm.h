@@ -66,6 +66,13 @@
 /* How an allocation is backed (the `flags` argument of vmm_alloc()). */
 #define VMM_EAGER 0u	    /* map every page now */
 #define VMM_LAZY  (1u << 0) /* map each page on its first access, through a fault */
+/*
+ * Reserve one more page just below the allocation and never map it, so
+ * running off the bottom (a stack overflow) faults instead of reaching a
+ * neighbour. The guard is not part of the record: a fault there is
+ * VMM_NOT_FOUND.
+ */
+#define VMM_GUARD (1u << 1)
 
 /* What a faulting access was (the `access` argument of vmm_handle_fault()). */
 #define VMM_FAULT_READ	0u	  /* a load */

@@ -21,9 +21,13 @@ static const struct kernel_selftest_suite *const suites[] = {
 	&selftest_suite_trap,
 	&selftest_suite_paging,
 	&selftest_suite_vmm,
+	&selftest_suite_smp,
+	&selftest_suite_sched,
+	&selftest_suite_bench,
 	&selftest_suite_selftest_fail,
 	&selftest_suite_selftest_panic,
 	&selftest_suite_selftest_fault,
+	&selftest_suite_selftest_overflow,
 };
 
 bool selftest_str_eq(const char *a, const char *b)

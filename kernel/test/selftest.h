@@ -115,5 +115,9 @@ extern const struct kernel_selftest_suite selftest_suite_selftest_fault;
 extern const struct kernel_selftest_suite selftest_suite_trap;
 extern const struct kernel_selftest_suite selftest_suite_paging;
 extern const struct kernel_selftest_suite selftest_suite_vmm;
+extern const struct kernel_selftest_suite selftest_suite_smp;
+extern const struct kernel_selftest_suite selftest_suite_sched;
+extern const struct kernel_selftest_suite selftest_suite_bench;
+extern const struct kernel_selftest_suite selftest_suite_selftest_overflow;
 
 #endif /* KERNEL_TEST_SELFTEST_H */

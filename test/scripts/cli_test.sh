@@ -64,6 +64,9 @@ expect_usage_error "run.sh selftest without arch" 'needs --arch' "$r" --kernel-s
 expect_usage_error "run.sh --timeout not a number" 'number of seconds' "$r" --kernel-selftest --arch x86_64 --timeout soon
 expect_usage_error "run.sh --test-name outside test mode" 'belong to test mode' "$r" --arch x86_64 --test-name base
 expect_usage_error "run.sh --test-name without value" '--test-name needs a value' "$r" -t --test-name
+expect_usage_error "run.sh bench without arch" 'bench mode needs --arch' "$r" --bench
+expect_usage_error "run.sh bench with --build" 'always builds' "$r" --bench --build --arch x86_64
+expect_usage_error "run.sh bench with --debug" '--debug belongs to QEMU mode' "$r" --bench --debug --arch x86_64
 
 q=$root/scripts/run_qemu.sh
 expect_usage_error "run_qemu.sh without a target" '--arch <arch>' "$q"

@@ -77,3 +77,29 @@ const struct kernel_selftest_suite selftest_suite_selftest_fault = {
 	.count = ARRAY_SIZE(fault_cases),
 	.explicit_only = true,
 };
+
+/* Each frame keeps a page-sized buffer alive, so a few frames cross the guard. */
+static unsigned recurse(unsigned depth)
+{
+	volatile uint8_t frame[1024];
+
+	frame[0] = (uint8_t)depth;
+	return depth == 0 ? frame[0] : recurse(depth - 1) + frame[0];
+}
+
+static void deliberate_stack_overflow(struct selftest *t)
+{
+	(void)t;
+	recurse(1u << 20); /* far deeper than any kernel stack */
+}
+
+static const struct kernel_selftest_case overflow_cases[] = {
+	{ "deliberate_stack_overflow", deliberate_stack_overflow },
+};
+
+const struct kernel_selftest_suite selftest_suite_selftest_overflow = {
+	.name = "selftest_overflow",
+	.cases = overflow_cases,
+	.count = ARRAY_SIZE(overflow_cases),
+	.explicit_only = true,
+};

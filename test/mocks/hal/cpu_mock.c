@@ -13,16 +13,33 @@
 #include <stdlib.h>
 
 #include <hal/cpu.h>
+#include <hal/irq.h>
 
 #include "hal/cpu_mock.h"
 
-static _Thread_local unsigned cpu_id;
+static _Thread_local unsigned mock_id;
+static _Thread_local struct cpu *mock_local;
 static _Thread_local bool irq_disabled; /* false: a thread starts with interrupts on */
 static _Thread_local unsigned irq_depth;
 
-unsigned hal_cpu_id(void)
+struct cpu *hal_cpu_local(void)
 {
-	return cpu_id;
+	return mock_local;
+}
+
+void hal_irq_enable(void)
+{
+	irq_disabled = false;
+}
+
+void hal_irq_disable(void)
+{
+	irq_disabled = true;
+}
+
+bool hal_irq_enabled(void)
+{
+	return !irq_disabled;
 }
 
 unsigned long hal_irq_save(void)
@@ -46,7 +63,17 @@ void hal_irq_restore(unsigned long state)
 
 void mock_cpu_set_id(unsigned cpu)
 {
-	cpu_id = cpu;
+	mock_id = cpu;
+}
+
+unsigned mock_cpu_get_id(void)
+{
+	return mock_id;
+}
+
+void mock_cpu_set_local(struct cpu *cpu)
+{
+	mock_local = cpu;
 }
 
 bool mock_irq_enabled(void)

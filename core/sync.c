@@ -1,0 +1,116 @@
+/*
+ * core/sync.c - mutexes and semaphores on wait queues (include/core/sync.h).
+ */
+#include <base/assert.h>
+#include <core/sync.h>
+
+void mutex_init(struct mutex *m, const char *name)
+{
+	wait_queue_init(&m->wq, name);
+	m->owner = NULL;
+	m->name = name;
+}
+
+void mutex_lock(struct mutex *m)
+{
+	struct thread *self = thread_current();
+	unsigned long flags = spin_lock_irqsave(&m->wq.lock);
+
+	if (m->owner == self)
+		PANIC("mutex %s: thread %s locks it again", m->name, self->name);
+	if (m->owner == NULL) {
+		m->owner = self;
+	} else {
+		/* mutex_unlock() makes us the owner before it wakes us. */
+		while (m->owner != self)
+			wait_queue_wait_locked(&m->wq, WAIT_FOREVER, 0);
+	}
+	spin_unlock_irqrestore(&m->wq.lock, flags);
+}
+
+bool mutex_trylock(struct mutex *m)
+{
+	unsigned long flags = spin_lock_irqsave(&m->wq.lock);
+	bool got = m->owner == NULL;
+
+	if (got)
+		m->owner = thread_current();
+	spin_unlock_irqrestore(&m->wq.lock, flags);
+	return got;
+}
+
+void mutex_unlock(struct mutex *m)
+{
+	struct thread *self = thread_current();
+	unsigned long flags = spin_lock_irqsave(&m->wq.lock);
+
+	if (m->owner != self)
+		PANIC("mutex %s: thread %s unlocks it but does not hold it", m->name, self->name);
+	struct list_node *n = list_first(&m->wq.waiters);
+
+	/* Hand-off: the first waiter owns the mutex before it even runs. */
+	m->owner = n != NULL ? list_entry(n, struct thread, link) : NULL;
+	if (n != NULL)
+		wait_queue_wake_one_locked(&m->wq);
+	spin_unlock_irqrestore(&m->wq.lock, flags);
+}
+
+bool mutex_held(struct mutex *m)
+{
+	return __atomic_load_n(&m->owner, __ATOMIC_RELAXED) == thread_current();
+}
+
+void semaphore_init(struct semaphore *s, uint64_t count, const char *name)
+{
+	wait_queue_init(&s->wq, name);
+	s->count = count;
+}
+
+void semaphore_post(struct semaphore *s)
+{
+	unsigned long flags = spin_lock_irqsave(&s->wq.lock);
+
+	s->count++;
+	wait_queue_wake_one_locked(&s->wq);
+	spin_unlock_irqrestore(&s->wq.lock, flags);
+}
+
+bool semaphore_wait_until(struct semaphore *s, uint64_t deadline_ns)
+{
+	unsigned long flags = spin_lock_irqsave(&s->wq.lock);
+	enum wait_result r = WAIT_WOKEN;
+
+	while (s->count == 0 && r == WAIT_WOKEN)
+		r = wait_queue_wait_locked(&s->wq, deadline_ns, WAIT_CANCELLABLE);
+	bool got = s->count > 0;
+
+	if (got)
+		s->count--;
+	/*
+	 * A waiter woken for a unit another thread took first, or that timed
+	 * out just as a post came: pass the wake-up on, so no unit sits in
+	 * the count while someone waits.
+	 */
+	if (s->count > 0)
+		wait_queue_wake_one_locked(&s->wq);
+	spin_unlock_irqrestore(&s->wq.lock, flags);
+	if (!got && r == WAIT_CANCELLED)
+		thread_exit(THREAD_CANCELLED);
+	return got;
+}
+
+void semaphore_wait(struct semaphore *s)
+{
+	semaphore_wait_until(s, WAIT_FOREVER);
+}
+
+bool semaphore_trywait(struct semaphore *s)
+{
+	unsigned long flags = spin_lock_irqsave(&s->wq.lock);
+	bool got = s->count > 0;
+
+	if (got)
+		s->count--;
+	spin_unlock_irqrestore(&s->wq.lock, flags);
+	return got;
+}

@@ -1,0 +1,109 @@
+/*
+ * kernel/irq.c - what the kernel does with an interrupt (include/hal/irq.h).
+ *
+ * The timer drives the scheduler's ktimers and time slices; the IPI
+ * carries the work bits other CPUs posted in struct cpu (reschedule, TLB
+ * shootdown, stop); device lines go to the handler registered for them.
+ * Every interrupt ends with sched_preempt(), the one place an interrupted
+ * thread loses its CPU to another.
+ */
+#include <core/cpu.h>
+#include <core/log.h>
+#include <core/sched.h>
+#include <core/spinlock.h>
+#include <core/tlb.h>
+#include <hal/cpu.h>
+#include <hal/irq.h>
+#include <kernel/irq.h>
+
+#define IRQ_LINES_MAX 256
+
+static struct {
+	irq_handler_fn fn;
+	void *arg;
+} handlers[IRQ_LINES_MAX];
+static struct spinlock handlers_lock = SPINLOCK_INIT("irq handlers");
+
+bool irq_register(unsigned irq, irq_handler_fn fn, void *arg)
+{
+	if (irq >= IRQ_LINES_MAX)
+		return false;
+	unsigned long flags = spin_lock_irqsave(&handlers_lock);
+	bool free = handlers[irq].fn == NULL;
+
+	if (free) {
+		handlers[irq].arg = arg;
+		__atomic_store_n(&handlers[irq].fn, fn, __ATOMIC_RELEASE);
+	}
+	spin_unlock_irqrestore(&handlers_lock, flags);
+	if (free && !hal_irq_unmask(irq)) {
+		irq_unregister(irq);
+		return false;
+	}
+	return free;
+}
+
+void irq_unregister(unsigned irq)
+{
+	if (irq >= IRQ_LINES_MAX)
+		return;
+	hal_irq_mask(irq);
+	__atomic_store_n(&handlers[irq].fn, NULL, __ATOMIC_RELEASE);
+}
+
+static void handle_ipi(struct cpu *c)
+{
+	uint32_t work = __atomic_exchange_n(&c->ipi_pending, 0, __ATOMIC_ACQUIRE);
+
+	if (work & CPU_IPI_STOP)
+		hal_cpu_halt(); /* another CPU panicked */
+	if (work & CPU_IPI_SHOOTDOWN) {
+		/* tlb_poll() looks at the bit itself: put it back for it. */
+		__atomic_fetch_or(&c->ipi_pending, CPU_IPI_SHOOTDOWN, __ATOMIC_RELAXED);
+		tlb_poll();
+	}
+	if (work & CPU_IPI_RESCHEDULE)
+		sched_ipi_reschedule();
+}
+
+void kernel_irq(enum irq_kind kind, unsigned irq, struct hal_trap_frame *frame)
+{
+	struct cpu *c = cpu_current();
+
+	(void)frame;
+	if (c == NULL) {
+		log_warn("irq: interrupt (kind %d, %u) before per-CPU data; ignored\n", kind, irq);
+		return;
+	}
+	switch (kind) {
+	case IRQ_TIMER:
+		c->counters.timer_irqs++;
+		sched_timer_interrupt();
+		break;
+	case IRQ_IPI:
+		c->counters.ipis++;
+		handle_ipi(c);
+		break;
+	case IRQ_DEVICE: {
+		irq_handler_fn fn = irq < IRQ_LINES_MAX
+					    ? __atomic_load_n(&handlers[irq].fn, __ATOMIC_ACQUIRE)
+					    : NULL;
+
+		c->counters.device_irqs++;
+		if (fn != NULL) {
+			fn(irq, handlers[irq].arg);
+		} else {
+			log_warn("irq: line %u fired on cpu %u with no handler; masked\n", irq,
+				 c->id);
+			hal_irq_mask(irq);
+		}
+		break;
+	}
+	case IRQ_UNEXPECTED:
+	default:
+		if (c->counters.unexpected_irqs++ < 8)
+			log_warn("irq: unexpected interrupt %u on cpu %u\n", irq, c->id);
+		break;
+	}
+	sched_preempt();
+}

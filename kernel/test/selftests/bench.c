@@ -1,0 +1,161 @@
+/*
+ * kernel/test/selftests/bench.c - scheduler figures from the kernel itself.
+ *
+ * Each case prints `bench: <name> <value> <unit>` lines. The unit is the
+ * nanosecond of hal_clock_ns(); under QEMU with `-icount shift=0` (how
+ * `scripts/run.sh --bench` boots this suite, DECISIONS D5) guest time
+ * advances one nanosecond per instruction, so the figure is instructions
+ * per operation, the same on every run and every host. Without -icount
+ * it is emulated wall time and says little. docs/benchmarks.md keeps the
+ * table. The cases only check that the measurement ran.
+ */
+#include "../selftest.h"
+
+#include <core/cpu.h>
+#include <core/log.h>
+#include <core/sched.h>
+#include <core/sync.h>
+#include <hal/irq.h>
+#include <hal/paging.h>
+#include <kernel/kthread.h>
+
+#define ROUNDS 2000
+
+static void report(const char *name, uint64_t total_ns, unsigned ops)
+{
+	log_info("bench: %s %llu ns\n", name, (unsigned long long)(total_ns / ops));
+}
+
+/* ---- switch round trip on one CPU */
+
+static volatile bool pong_stop;
+
+static void yielder(void *arg)
+{
+	(void)arg;
+	while (!pong_stop)
+		thread_yield();
+}
+
+/*
+ * Two threads at the top priority, pinned to one CPU, yield to each other:
+ * one round trip is two switches. With `spaces`, each runs in its own
+ * address space, so every switch also loads page tables.
+ */
+static bool switch_round_trip(const char *name, bool spaces)
+{
+	struct hal_paging *space[2] = { NULL, NULL };
+	struct thread *th[2];
+	unsigned cpu = cpu_count > 1 ? 1 : 0;
+	bool ok = true;
+
+	for (int i = 0; i < 2 && spaces; i++) {
+		if (hal_paging_create(&space[i]) != HAL_PAGING_OK)
+			ok = false;
+	}
+	pong_stop = false;
+	for (int i = 0; i < 2; i++) {
+		th[i] = kthread_create("pingpong", yielder, NULL);
+		if (th[i] == NULL)
+			return false;
+		th[i]->space = space[i];
+		thread_set_priority(th[i], SCHED_PRIORITIES - 2);
+		thread_set_affinity(th[i], UINT64_C(1) << cpu);
+	}
+	uint64_t before = cpu_get(cpu)->counters.context_switches;
+
+	thread_start(th[0]);
+	thread_start(th[1]);
+	thread_sleep_ns(5000000); /* warm up */
+	uint64_t s0 = __atomic_load_n(&cpu_get(cpu)->counters.context_switches, __ATOMIC_RELAXED);
+	uint64_t t0 = hal_clock_ns();
+
+	while (__atomic_load_n(&cpu_get(cpu)->counters.context_switches, __ATOMIC_RELAXED) <
+	       s0 + 2 * ROUNDS)
+		thread_sleep_ns(1000000);
+	uint64_t t1 = hal_clock_ns();
+	uint64_t s1 = __atomic_load_n(&cpu_get(cpu)->counters.context_switches, __ATOMIC_RELAXED);
+
+	pong_stop = true;
+	thread_join(th[0], NULL);
+	thread_join(th[1], NULL);
+	for (int i = 0; i < 2; i++) {
+		if (space[i] != NULL)
+			hal_paging_destroy(space[i]);
+	}
+	if (s1 <= before)
+		return false;
+	report(name, (t1 - t0) * 2, (unsigned)(s1 - s0));
+	return ok;
+}
+
+static void thread_switch_same_space(struct selftest *t)
+{
+	ST_ASSERT(t, switch_round_trip("thread_switch_round_trip_same_space", false));
+}
+
+static void thread_switch_other_space(struct selftest *t)
+{
+	ST_ASSERT(t, switch_round_trip("thread_switch_round_trip_other_space", true));
+}
+
+/* ---- wake-up across CPUs */
+
+struct wake_probe {
+	struct semaphore go, back;
+	volatile uint64_t posted_at;
+	uint64_t total;
+	unsigned rounds;
+};
+
+static void wakee(void *arg)
+{
+	struct wake_probe *p = arg;
+
+	for (unsigned i = 0; i < p->rounds; i++) {
+		semaphore_wait(&p->go);
+		p->total += hal_clock_ns() - p->posted_at;
+		semaphore_post(&p->back);
+	}
+}
+
+static void cross_cpu_wakeup_latency(struct selftest *t)
+{
+	static struct wake_probe p;
+	struct thread *self = thread_current();
+
+	if (cpu_count < 2)
+		return;
+	p = (struct wake_probe){ .rounds = ROUNDS / 4 };
+	semaphore_init(&p.go, 0, "go");
+	semaphore_init(&p.back, 0, "back");
+	ST_ASSERT(t, thread_set_affinity(self, 1));
+	struct thread *w = kthread_create("wakee", wakee, &p);
+
+	ST_ASSERT(t, w != NULL);
+	thread_set_affinity(w, 2); /* CPU 1: it idles there between rounds */
+	thread_start(w);
+	for (unsigned i = 0; i < p.rounds; i++) {
+		thread_sleep_ns(100000); /* let CPU 1 go idle */
+		p.posted_at = hal_clock_ns();
+		semaphore_post(&p.go);
+		semaphore_wait(&p.back);
+	}
+	thread_join(w, NULL);
+	thread_set_affinity(self, __atomic_load_n(&sched_online_mask, __ATOMIC_ACQUIRE));
+	report("cross_cpu_wakeup_latency", p.total, p.rounds);
+	ST_ASSERT_NE(t, p.total, 0);
+}
+
+static const struct kernel_selftest_case cases[] = {
+	{ "thread_switch_same_space", thread_switch_same_space },
+	{ "thread_switch_other_space", thread_switch_other_space },
+	{ "cross_cpu_wakeup_latency", cross_cpu_wakeup_latency },
+};
+
+const struct kernel_selftest_suite selftest_suite_bench = {
+	.name = "bench",
+	.cases = cases,
+	.count = ARRAY_SIZE(cases),
+	.explicit_only = true, /* run with scripts/run.sh --bench */
+};
