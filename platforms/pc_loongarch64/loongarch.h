@@ -90,6 +90,7 @@
 #define LA_CPU_SPURIOUS	 1 /* interrupts taken with no enabled line pending */
 
 #ifndef __ASSEMBLER__
+#include <stdbool.h>
 #include <stdint.h>
 
 #define csr_read(csr)                                                   \
@@ -165,6 +166,14 @@ struct la_paging_csrs {
 	uint64_t pgdl, pgdh, tlbrentry;
 };
 extern struct la_paging_csrs la_kernel_paging;
+
+/*
+ * paging.c: whether a page-invalid or page-modified exception at `va` came
+ * from a stale TLB entry only (the tables allow the access, a store
+ * included when `write`): then the entry is dropped on this CPU and the
+ * access may be retried. See paging.c, "TLB caveat".
+ */
+bool la_paging_fault_is_stale(uint64_t va, bool write);
 
 /* irq.c: an interrupt (Ecode 0) that vectors.S and la_trap() passed on. */
 void la_interrupt(struct hal_trap_frame *frame);

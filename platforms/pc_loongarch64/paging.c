@@ -36,7 +36,12 @@
  *
  * TLB caveat: the TLB also caches invalid entries (the refill loads the
  * whole even/odd pair, mapped or not), so map flushes the pages it maps,
- * not only unmap and protect.
+ * not only unmap and protect. That flush is local, and another CPU may
+ * still hold an invalid (or not-dirty) entry for a page just mapped (or
+ * made writable) here. Rather than shoot down every new mapping, the
+ * page-invalid and page-modified exceptions look at the tables first
+ * (la_paging_fault_is_stale): when the entry there allows the access, the
+ * TLB entry was stale; it is dropped and the access retried.
  *
  * Not done: ASIDs (switch flushes the lower half's entries), huge pages in
  * the range of unmap/protect (refused with BAD_RANGE: only the direct map
@@ -323,6 +328,24 @@ bool hal_paging_query(struct hal_paging *p, uint64_t va, uint64_t *pa, unsigned 
 			 ((*e & PTE_PLV) == PTE_PLV3 ? HAL_MAP_USER : 0) |
 			 ((*e & PTE_MAT) == PTE_MAT_SUC ? HAL_MAP_DEVICE : 0);
 	}
+	return true;
+}
+
+bool la_paging_fault_is_stale(uint64_t va, bool write)
+{
+	if (kernel_root == 0 || !range_ok(va, 1))
+		return false; /* the loader's tables still: nothing of ours to compare */
+	uint64_t root = va >= UPPER_BASE ? kernel_root : csr_read(CSR_PGDL) & PTE_ADDR;
+	unsigned level;
+	uint64_t *e = lookup(root, va, false, &level);
+
+	if (e == NULL)
+		return false;
+	uint64_t pte = __atomic_load_n(e, __ATOMIC_RELAXED);
+
+	if (!(pte & PTE_V) || (write && !(pte & PTE_D)))
+		return false;
+	hal_paging_flush(va & ~(uint64_t)(PAGE_SIZE - 1), 1);
 	return true;
 }
 

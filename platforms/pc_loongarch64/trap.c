@@ -136,6 +136,10 @@ void la_trap(struct hal_trap_frame *f)
 		la_interrupt(f);
 		return;
 	}
+	/* Mapped (or made writable) meanwhile, by another CPU perhaps: retry. */
+	if (ecode >= ECODE_PIL && ecode <= ECODE_PME &&
+	    la_paging_fault_is_stale(f->badv, ecode == ECODE_PIS || ecode == ECODE_PME))
+		return;
 	struct trap_info t = {
 		.kind = TRAP_OTHER,
 		.name = cause_name(ecode, ESTAT_ESUBCODE(f->estat)),
