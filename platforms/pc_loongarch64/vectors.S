@@ -68,6 +68,24 @@
 #define FRAME_CRMD	296
 #define FRAME_SIZE	304
 
+/*
+ * Drop this CPU's TLB entries for the frame at $sp (its first and last
+ * page), so that the frame's loads and stores below can only take TLB
+ * refills, never a page-invalid exception. A stale invalid entry (the
+ * page was mapped by another CPU after this one cached the pair: see
+ * paging.c, "TLB caveat") would otherwise raise an exception in the middle
+ * of the entry or exit, where ERA, PRMD, ESTAT and BADV hold a context not
+ * yet saved or already restored, and the nested exception would overwrite
+ * them. A refill uses its own CSRs (TLBRERA, TLBRSAVE...) and loads from
+ * the tables, which map the frame. Uses $sp only.
+ */
+.macro	FRAME_TLB_DROP
+	invtlb	0x6, $zero, $sp
+	addi.d	$sp, $sp, FRAME_SIZE - 8
+	invtlb	0x6, $zero, $sp
+	addi.d	$sp, $sp, -(FRAME_SIZE - 8)
+.endm
+
 	.text
 
 	/* EENTRY keeps only bits 63:12: the entry must start a 4 KiB page. */
@@ -90,6 +108,7 @@ la_trap_entry:
 .Lbuild_frame:
 	addi.d	$sp, $sp, -FRAME_SIZE
 	bstrins.d $sp, $zero, 3, 0	/* 16-byte aligned, whatever the trapped code did */
+	FRAME_TLB_DROP
 
 	st.d	$zero, $sp, 0		/* r0 reads as 0 in the frame too */
 	st.d	$t0, $sp, 3 * 8		/* r3: the trapped $sp */
@@ -131,6 +150,7 @@ la_trap_entry:
 	 * breakpoint in a debugging aid, say) overwrote them. csrwr swaps, so
 	 * $t0 gets the old CSR value, which is dropped.
 	 */
+	FRAME_TLB_DROP
 	ld.d	$t0, $sp, FRAME_ERA
 	csrwr	$t0, CSR_ERA
 	ld.d	$t0, $sp, FRAME_PRMD
