@@ -454,6 +454,25 @@ bool sched_steal(void)
 	return stole;
 }
 
+/*
+ * A busy CPU with threads waiting wakes one idle CPU on its timer tick, so
+ * that CPU steals (an idle CPU sleeps with no timer armed and would
+ * otherwise never look). Interrupts masked.
+ */
+static void kick_idle_cpu(struct cpu *self)
+{
+	if (__atomic_load_n(&self->sched.nr_ready, __ATOMIC_RELAXED) == 0)
+		return;
+	uint64_t online = __atomic_load_n(&sched_online_mask, __ATOMIC_ACQUIRE);
+
+	for (unsigned i = 0; i < cpu_count; i++) {
+		if (i != self->id && ((online >> i) & 1) && cpu_idle_hint(i)) {
+			cpu_send_ipi(i, CPU_IPI_RESCHEDULE);
+			return;
+		}
+	}
+}
+
 /* ---- Set-up and the idle loop */
 
 void sched_init_cpu(struct cpu *cpu, struct thread *idle)
@@ -577,6 +596,7 @@ void sched_timer_interrupt(void)
 			rq->slice_end = now + SCHED_SLICE_NS;
 		spin_unlock(&rq->lock);
 	}
+	kick_idle_cpu(c);
 	rearm(rq);
 }
 

@@ -7,6 +7,8 @@
 #include <kernel/kernel_vmm.h>
 #include <kernel/kthread.h>
 
+static uint64_t stacks_live;
+
 bool kthread_stack_alloc(size_t size, uintptr_t *base)
 {
 	uint64_t va, id;
@@ -15,14 +17,22 @@ bool kthread_stack_alloc(size_t size, uintptr_t *base)
 		      VMM_EAGER | VMM_GUARD, &va, &id) != VMM_OK)
 		return false;
 	*base = (uintptr_t)va;
+	__atomic_fetch_add(&stacks_live, 1, __ATOMIC_RELAXED);
 	return true;
+}
+
+uint64_t kthread_stacks_live(void)
+{
+	return __atomic_load_n(&stacks_live, __ATOMIC_RELAXED);
 }
 
 void kthread_stack_free(uintptr_t base)
 {
 	int status = vmm_free_at(vmm_kernel(), base);
 
-	if (status != VMM_OK)
+	if (status == VMM_OK)
+		__atomic_fetch_sub(&stacks_live, 1, __ATOMIC_RELAXED);
+	else
 		log_error("kthread: freeing stack 0x%llx: %s\n", (unsigned long long)base,
 			  vmm_status_name(status));
 }

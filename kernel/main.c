@@ -148,8 +148,10 @@ __noreturn void kernel_main(void)
 	kernel_heap_init();
 	hal_irq_init();
 	smp_init_boot_cpu();
-	smp_start_cpus();
-	reclaim_loader_memory();
+	if (smp_start_cpus())
+		reclaim_loader_memory();
+	else
+		log_warn("kernel: a CPU may still run the loader's code; its memory is kept\n");
 
 	/* The rest runs as a thread, so it can block; this context becomes CPU 0's idle loop. */
 	struct thread *t = kthread_create("main", kernel_main_thread, NULL);

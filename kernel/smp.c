@@ -71,11 +71,12 @@ __noreturn void kernel_cpu_main(void *arg)
 	sched_idle_loop();
 }
 
-void smp_start_cpus(void)
+bool smp_start_cpus(void)
 {
 	const struct boot_info *bi = boot_info();
 	size_t n = bi->cpu_count < CPU_MAX ? bi->cpu_count : CPU_MAX;
 	unsigned online = 1;
+	bool all_left_loader = bi->cpu_count <= CPU_MAX;
 
 	if (bi->cpu_count > CPU_MAX)
 		log_warn("smp: %zu CPUs, only %d are used\n", bi->cpu_count, CPU_MAX);
@@ -85,6 +86,7 @@ void smp_start_cpus(void)
 
 		if (!kthread_stack_alloc(KTHREAD_STACK_SIZE, &stack)) {
 			log_error("smp: no memory for cpu %zu's stack; it stays parked\n", i);
+			all_left_loader = false;
 			break;
 		}
 		fill_cpu(c, (unsigned)i, &bi->cpus[i]);
@@ -105,7 +107,9 @@ void smp_start_cpus(void)
 		} else {
 			log_error("smp: cpu %zu (hw id 0x%llx) did not come up within 1 s\n", i,
 				  (unsigned long long)c->hw_id);
+			all_left_loader = false; /* it may still be on its way, in loader code */
 		}
 	}
 	log_info("smp: %u of %zu CPU(s) online\n", online, bi->cpu_count);
+	return all_left_loader;
 }

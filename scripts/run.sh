@@ -206,7 +206,8 @@ run_selftest() {
 	log=$(mktemp)
 	# QEMU writes the serial console into the log; we follow it, stop at the
 	# first verdict, and kill QEMU if the kernel did not power the machine off.
-	bash "$SCRIPT_DIR/run_qemu.sh" "${args[@]}" --headless >"$log" 2>&1 &
+	# --headless first: the arguments may end with "-- QEMU-ARGS" (bench mode).
+	bash "$SCRIPT_DIR/run_qemu.sh" --headless "${args[@]}" >"$log" 2>&1 &
 	qpid=$!
 	tail -n +1 -f --pid="$qpid" "$log" &
 	local tpid=$!
@@ -274,7 +275,7 @@ run_bench() {
 		run_selftest "$a"
 	) | tee "$log" || status=$?
 	echo "run.sh: $a: instructions per operation (-icount shift=0):"
-	grep -o 'bench: .*' "$log" | sed 's/^bench: /  /; s/ ns$/ instructions/' || true
+	grep -oE 'bench: [a-z0-9_]+ [0-9]+ ns' "$log" | sed 's/^bench: /  /; s/ ns$/ instructions/' || true
 	rm -f "$log"
 	return "$status"
 }

@@ -13,10 +13,6 @@
 #ifndef CORE_CPU_H
 #define CORE_CPU_H
 
-#include <core/sched.h>
-#include <stdbool.h>
-#include <stdint.h>
-
 #define CPU_MAX 64 /* a 64-bit mask names a set of CPUs (affinity, shootdown targets) */
 
 #define CPU_SELF_OFFSET 0
@@ -24,6 +20,10 @@
 #define CPU_ARCH_WORDS	7
 
 #ifndef __ASSEMBLER__
+
+#include <core/sched.h>
+#include <stdbool.h>
+#include <stdint.h>
 
 /* What a CPU counted; read with relaxed loads by reports and selftests. */
 struct cpu_counters {

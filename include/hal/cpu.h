@@ -46,8 +46,10 @@ void hal_cpu_init(struct cpu *cpu);
 /*
  * A secondary CPU's way in: the address the kernel stores into the boot
  * protocol's goto_address. The platform's code reads the protocol's
- * extra_argument as a struct hal_cpu_start pointer, moves to its stack,
- * clears the frame pointer and calls kernel_cpu_main(arg).
+ * extra_argument as a struct hal_cpu_start pointer, loads the kernel's
+ * page tables (the stack is in the kernel VMM window, which the loader's
+ * tables do not map), moves to the stack, clears the frame pointer and
+ * calls kernel_cpu_main(arg).
  */
 struct hal_cpu_start {
 	uint64_t stack_top; /* 16-byte aligned */

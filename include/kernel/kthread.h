@@ -33,4 +33,7 @@ struct thread *kthread_run(const char *name, void (*fn)(void *), void *arg);
 bool kthread_stack_alloc(size_t size, uintptr_t *base);
 void kthread_stack_free(uintptr_t base);
 
+/* Guarded stacks allocated and not freed yet (idle threads' included). */
+uint64_t kthread_stacks_live(void);
+
 #endif /* KERNEL_KTHREAD_H */

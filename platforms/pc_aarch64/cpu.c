@@ -1,11 +1,20 @@
 /*
  * platforms/pc_aarch64/cpu.c - HAL cpu contract for aarch64.
+ *
+ * The per-CPU pointer lives in TPIDR_EL1, which only EL1 can write and no
+ * trap or context switch saves or restores: it always names the CPU the
+ * code runs on, even for a thread that was preempted on one CPU and
+ * resumed on another. _start (and hal_cpu_entry on the other CPUs) clears
+ * it, so hal_cpu_local() is NULL until hal_cpu_init().
  */
 #include <core/acpi.h>
 #include <core/boot_info.h>
+#include <core/cpu.h>
 #include <core/fdt.h>
 #include <core/log.h>
+#include <core/pmm.h>
 #include <hal/cpu.h>
+#include <kernel/panic.h>
 
 #include "platform.h"
 
@@ -15,13 +24,6 @@
 /* PSCI 0.2+ function ID of SYSTEM_OFF (SMC32 calling convention). */
 #define PSCI_SYSTEM_OFF 0x84000008u
 
-#define READ_SYSREG(name)                                      \
-	({                                                     \
-		uint64_t v_;                                   \
-		__asm__ volatile("mrs %0, " #name : "=r"(v_)); \
-		v_;                                            \
-	})
-
 __noreturn void hal_cpu_halt(void)
 {
 	/* Mask D, A, I and F; wfi may still return on a debug event. */
@@ -30,9 +32,37 @@ __noreturn void hal_cpu_halt(void)
 		__asm__ volatile("wfi" ::: "memory");
 }
 
-unsigned hal_cpu_id(void)
+struct cpu *hal_cpu_local(void)
 {
-	return 0; /* one CPU until SMP bring-up (scheduling work) */
+	return (struct cpu *)READ_SYSREG(tpidr_el1);
+}
+
+/* Every CPU but the boot CPU gets its exception stack from the PMM, through the direct map. */
+#define EXCEPTION_STACK_PAGES 4
+
+void hal_cpu_init(struct cpu *cpu)
+{
+	uintptr_t stack_top;
+
+	if (cpu->id == 0) {
+		/* hal_trap_init() installed the boot CPU's vectors and stack. */
+		stack_top = aarch64_boot_exception_stack_top();
+	} else {
+		/*
+		 * hal_cpu_entry already loaded the kernel's page tables (they
+		 * were needed to reach this CPU's stack); what hal_trap_init()
+		 * did on the boot CPU remains: the vectors and SP_EL1.
+		 */
+		uint64_t pages = pmm_alloc_pages(EXCEPTION_STACK_PAGES, 1);
+
+		if (pages == 0)
+			panic("cpu %u: no memory for its exception stack", cpu->id);
+		stack_top = (uintptr_t)phys_to_virt(pages) + EXCEPTION_STACK_PAGES * PMM_PAGE_SIZE;
+		aarch64_trap_init_cpu(stack_top);
+	}
+	cpu->arch[CPU_ARCH_EXCEPTION_STACK] = stack_top;
+	WRITE_SYSREG(tpidr_el1, cpu);
+	aarch64_irq_init_cpu(cpu->id);
 }
 
 unsigned long hal_irq_save(void)
@@ -98,9 +128,10 @@ void hal_cpu_print_registers(void)
 		  (unsigned long long)READ_SYSREG(sctlr_el1),
 		  (unsigned long long)READ_SYSREG(tcr_el1),
 		  (unsigned long long)READ_SYSREG(mair_el1));
-	log_error("  TTBR0_EL1 %016llx  TTBR1_EL1 %016llx\n",
+	log_error("  TTBR0_EL1 %016llx  TTBR1_EL1 %016llx  TPIDR_EL1 %016llx\n",
 		  (unsigned long long)READ_SYSREG(ttbr0_el1),
-		  (unsigned long long)READ_SYSREG(ttbr1_el1));
+		  (unsigned long long)READ_SYSREG(ttbr1_el1),
+		  (unsigned long long)READ_SYSREG(tpidr_el1));
 }
 
 bool hal_frame_unwind(uintptr_t fp, uintptr_t *caller_fp, uintptr_t *return_address)

@@ -7,7 +7,8 @@
  * the loader's memory, x29/x30 undefined.
  *
  * On exit (into kernel_main, which never returns): SP = the top of
- * kernel_boot_stack (kernel/main.c), 16-byte aligned; x29 = x30 = 0.
+ * kernel_boot_stack (kernel/main.c), 16-byte aligned; x29 = x30 = 0;
+ * TPIDR_EL1 = 0, so hal_cpu_local() is NULL until hal_cpu_init().
  *
  * The loader's stack is BOOTLOADER_RECLAIMABLE memory, which the PMM hands
  * out again once the kernel has its own page tables, so we leave it before
@@ -20,6 +21,7 @@
 	.globl	_start
 	.type	_start, %function
 _start:
+	msr	tpidr_el1, xzr		/* the firmware may have left anything there */
 	adrp	x0, kernel_boot_stack + KERNEL_BOOT_STACK_SIZE
 	add	x0, x0, :lo12:kernel_boot_stack + KERNEL_BOOT_STACK_SIZE
 	mov	sp, x0			/* SPSel = 0, so this is SP_EL0 */

@@ -701,6 +701,8 @@ static int map_direct(const struct boot_info *bi)
  * The kernel image and the stack have the same addresses and memory type in
  * both trees, so the instructions in between run on either.
  */
+uint64_t aarch64_kernel_mmu[4];
+
 static void load_tables(uint64_t ttbr1, uint64_t ttbr0)
 {
 	uint64_t mair, tcr;
@@ -711,6 +713,11 @@ static void load_tables(uint64_t ttbr1, uint64_t ttbr0)
 									 << (8 * ATTR_DEVICE);
 	tcr = (tcr & ~(TCR_T0_FIELDS | TCR_TBI0)) | TCR_T0SZ_48 | TCR_IRGN0_WB | TCR_ORGN0_WB |
 	      TCR_SH0_INNER | TCR_TG0_4K;
+	/* For the other CPUs, which load the same in hal_cpu_entry (smp.S). */
+	aarch64_kernel_mmu[0] = mair;
+	aarch64_kernel_mmu[1] = tcr;
+	aarch64_kernel_mmu[2] = ttbr1;
+	aarch64_kernel_mmu[3] = ttbr0;
 	__asm__ volatile("msr mair_el1, %0\n\t"
 			 "msr tcr_el1, %1\n\t"
 			 "dsb ishst\n\t"
@@ -759,4 +766,29 @@ int hal_paging_init(const struct boot_info *bi)
 		log_debug("paging: console UART at 0x%llx is %s memory in the direct map\n",
 			  (unsigned long long)uart, attrs & HAL_MAP_DEVICE ? "device" : "normal");
 	return HAL_PAGING_OK;
+}
+
+volatile void *aarch64_map_device(uint64_t phys, uint64_t size)
+{
+	uint64_t first = ALIGN_DOWN(phys, PAGE_SIZE);
+	uint64_t end = ALIGN_UP(phys + size, PAGE_SIZE);
+
+	if (size == 0 || end < first || end > DIRECT_MAP_END)
+		return NULL;
+	for (uint64_t pa = first; pa < end; pa += PAGE_SIZE) {
+		uint64_t va = (uintptr_t)phys_to_virt(pa);
+		unsigned attrs;
+
+		if (hal_paging_query(kernel_space, va, NULL, &attrs)) {
+			if (!(attrs & HAL_MAP_DEVICE))
+				return NULL; /* RAM, or the framebuffer: not ours to remap */
+			continue;
+		}
+		/* Beyond what hal_paging_init() mapped (MMIO above 4 GiB): the direct map's slot.
+		 */
+		if (hal_paging_map(kernel_space, va, pa, 1, HAL_MAP_WRITE | HAL_MAP_DEVICE) !=
+		    HAL_PAGING_OK)
+			return NULL;
+	}
+	return phys_to_virt(phys);
 }

@@ -4,12 +4,17 @@
  * vectors.S saves the trapped context into a struct hal_trap_frame on the
  * exception stack (SP_EL1) and calls aarch64_trap(), which turns the
  * Exception Syndrome Register into a struct trap_info for the kernel.
+ * Interrupts from the kernel have their own path into irq.c, on the
+ * interrupted thread's stack (vectors.S).
  */
 #include <base/compiler.h>
 #include <base/printf.h>
+#include <core/cpu.h>
 #include <core/log.h>
 #include <hal/cpu.h>
 #include <hal/trap.h>
+
+#include "platform.h"
 
 /* Written by vectors.S, lowest address first; its FRAME_* offsets must match. */
 struct hal_trap_frame {
@@ -30,9 +35,10 @@ STATIC_ASSERT(offsetof(struct hal_trap_frame, esr) == 272, "vectors.S FRAME_ESR"
 STATIC_ASSERT(offsetof(struct hal_trap_frame, vector) == 288, "vectors.S FRAME_VECTOR");
 
 /*
- * The stack SP_EL1 points at, where every exception is taken. Separate from
- * the kernel stack so that a kernel stack overflow still reaches the handler.
- * One CPU for now: SMP bring-up will need one per CPU.
+ * The stack SP_EL1 points at, where synchronous exceptions are taken.
+ * Separate from the kernel stacks so that a kernel stack overflow still
+ * reaches the handler. This one is the boot CPU's, usable before there is
+ * any allocator; hal_cpu_init() gives every other CPU its own.
  */
 #define EXCEPTION_STACK_SIZE 16384
 static uint8_t exception_stack[EXCEPTION_STACK_SIZE] __aligned(16);
@@ -41,10 +47,8 @@ extern char aarch64_vectors[];
 
 void aarch64_trap(struct hal_trap_frame *f);
 
-void hal_trap_init(void)
+void aarch64_trap_init_cpu(uintptr_t stack_top)
 {
-	uintptr_t top = (uintptr_t)exception_stack + sizeof(exception_stack);
-
 	/*
 	 * EL1 cannot name SP_EL1 in an msr; it reaches it as "sp" after
 	 * selecting it with SPSel, and then goes back to SP_EL0, where the
@@ -58,8 +62,18 @@ void hal_trap_init(void)
 			 "msr vbar_el1, %1\n\t"
 			 "isb"
 			 :
-			 : "r"(top), "r"(aarch64_vectors)
+			 : "r"(stack_top), "r"(aarch64_vectors)
 			 : "memory");
+}
+
+uintptr_t aarch64_boot_exception_stack_top(void)
+{
+	return (uintptr_t)exception_stack + sizeof(exception_stack);
+}
+
+void hal_trap_init(void)
+{
+	aarch64_trap_init_cpu(aarch64_boot_exception_stack_top());
 }
 
 /* ESR_EL1 fields, as the Arm ARM describes the register. */
@@ -272,7 +286,12 @@ static void decode_and_report(struct hal_trap_frame *f)
 		return;
 	}
 	if ((vector & 3) == 1 || (vector & 3) == 2) {
-		/* Interrupts are masked everywhere until the scheduling work. */
+		/*
+		 * IRQs from EL1t have their own path (irq.c). One taken on the
+		 * exception stack means a trap handler unmasked interrupts, and
+		 * kernel_irq() must not switch threads there; EL0 has no threads
+		 * yet; FIQs are never unmasked.
+		 */
 		t.name = (vector & 3) == 1 ? "unexpected IRQ" : "unexpected FIQ";
 		t.code = vector; /* ESR_EL1 is not written for interrupts */
 		kernel_trap(&t);
@@ -332,25 +351,35 @@ static void decode_and_report(struct hal_trap_frame *f)
  * kernel's panic path stops at the second panic, but a fault before it gets
  * there (in the decoding below, say) would recurse until the exception stack
  * overflows into whatever lies below it. Counting the nesting bounds that.
- * One CPU for now: per-CPU with SMP bring-up.
+ * The count is the CPU's (struct cpu's arch words), or, before hal_cpu_init()
+ * gave the boot CPU its struct cpu, one static word: only that CPU runs then.
  */
 #define MAX_TRAP_NESTING 3
-static volatile unsigned trap_nesting;
+static uintptr_t early_trap_nesting;
+
+static volatile uintptr_t *trap_nesting(void)
+{
+	struct cpu *c = hal_cpu_local();
+
+	return c != NULL ? &c->arch[CPU_ARCH_TRAP_NESTING] : &early_trap_nesting;
+}
 
 void aarch64_trap(struct hal_trap_frame *f)
 {
-	unsigned depth = ++trap_nesting;
+	volatile uintptr_t *nesting = trap_nesting();
+	uintptr_t depth = ++*nesting;
 
 	if (depth > MAX_TRAP_NESTING) {
 		/* One attempt at saying why; if that faults too, stop silently. */
 		if (depth == MAX_TRAP_NESTING + 1)
 			log_error("\ntrap: %u nested exceptions (ELR_EL1 %016llx, ESR_EL1 %08llx); "
 				  "halting\n",
-				  depth, (unsigned long long)f->elr, (unsigned long long)f->esr);
+				  (unsigned)depth, (unsigned long long)f->elr,
+				  (unsigned long long)f->esr);
 		hal_cpu_halt();
 	}
 	decode_and_report(f);
-	trap_nesting--;
+	--*nesting;
 }
 
 void hal_trap_print_frame(const struct hal_trap_frame *f)

@@ -2,19 +2,31 @@
  * platforms/pc_aarch64/vectors.S - the VBAR_EL1 exception table and the common trap path.
  *
  * On entry to a vector (the CPU took an exception to EL1): PSTATE.SP = 1, so
- * SP is SP_EL1, which hal_trap_init() pointed at a dedicated exception stack;
- * D, A, I and F are masked; ELR_EL1 holds the PC to return to (for
- * synchronous exceptions, the trapping instruction itself), SPSR_EL1 the
- * trapped PSTATE, ESR_EL1 the cause and FAR_EL1 the faulting address where
- * the cause has one. Every general-purpose register still holds the trapped
- * context's value, and so does SP_EL0.
+ * SP is SP_EL1, which hal_trap_init()/hal_cpu_init() pointed at the CPU's
+ * own exception stack; D, A, I and F are masked; ELR_EL1 holds the PC to
+ * return to (for synchronous exceptions, the trapping instruction itself),
+ * SPSR_EL1 the trapped PSTATE, ESR_EL1 the cause and FAR_EL1 the faulting
+ * address where the cause has one. Every general-purpose register still
+ * holds the trapped context's value, and so does SP_EL0.
  *
- * Why a separate stack: the kernel runs in EL1t (on SP_EL0, as the Limine
- * handoff leaves it), and taking exceptions on SP_EL1 means the trap code
- * never writes below the trapped SP. If the kernel stack overflows into an
- * unmapped page, the resulting data abort can still be saved and reported.
+ * Stacks. Threads run in EL1t, on their own kernel stack in SP_EL0, as
+ * the Limine hand-off left the boot CPU. Two kinds of entry use two stacks:
  *
- * Each of the 16 vectors (0x80 bytes apiece) reserves a struct hal_trap_frame
+ *  - Synchronous exceptions (and SError, and anything unexpected) are
+ *    taken on the exception stack (SP_EL1): the trap code never writes
+ *    below the trapped SP, so a kernel stack that overflowed into its
+ *    guard page still gets its fault saved and reported. These handlers
+ *    never switch threads and keep interrupts masked.
+ *
+ *  - An IRQ from EL1t moves back to SP_EL0 at once (msr spsel, which
+ *    changes no general register) and saves its frame on the interrupted
+ *    thread's stack: kernel_irq() may switch to another thread, whose own
+ *    interrupt frame is on its own stack, and this one resumes when the
+ *    thread is switched back in, on whichever CPU that happens. Nothing
+ *    per-CPU is kept across the call. TPIDR_EL1 (the per-CPU pointer) is
+ *    never saved or restored here, so it always names the CPU we are on.
+ *
+ * Each synchronous vector reserves a struct hal_trap_frame
  * (platforms/pc_aarch64/trap.c) on SP_EL1, stores x0 and x1 there, and
  * passes to aarch64_trap_common:
  *	x0 = the trapped context's SP: SP_EL0 for the EL1t and lower-EL groups,
@@ -25,8 +37,8 @@
  *
  * aarch64_trap_common saves the rest, calls aarch64_trap(frame) with the
  * stack 16-byte aligned, restores every register from the frame (the kernel
- * may have changed ELR_EL1, and a future scheduler the SP_EL0 slot) and
- * returns with eret.
+ * may have changed ELR_EL1) and returns with eret. aarch64_irq_common is
+ * the same on SP_EL0 around aarch64_irq(frame) (irq.c).
  *
  * On exit: every general-purpose register, SP_EL0 (when the trapped context
  * ran on it), ELR_EL1 and SPSR_EL1 as the frame holds them; SP_EL1 back
@@ -67,7 +79,18 @@
 aarch64_vectors:
 	/* Current EL with SP_EL0: the kernel (EL1t) trapped. */
 	vector_entry	0, 0		/* synchronous */
-	vector_entry	1, 0		/* IRQ */
+	/*
+	 * IRQ: onto the interrupted thread's stack (SP_EL0). The frame's SP is
+	 * the value before it; the exit path pops the frame rather than
+	 * writing SP_EL0, which msr cannot name while it is the current SP.
+	 */
+	.balign	0x80
+	msr	spsel, #0
+	sub	sp, sp, #FRAME_SIZE
+	stp	x0, x1, [sp, #0]
+	add	x0, sp, #FRAME_SIZE
+	mov	x1, #1
+	b	aarch64_irq_common
 	vector_entry	2, 0		/* FIQ */
 	vector_entry	3, 0		/* SError */
 	/* Current EL with SP_ELx: a trap while on the exception stack. */
@@ -91,7 +114,11 @@ aarch64_vectors:
 	vector_entry	14, 0
 	vector_entry	15, 0
 
-aarch64_trap_common:
+/*
+ * Save x2-x30, the trapped SP (x0), ELR, SPSR, ESR, FAR and the vector
+ * (x1) into the frame at sp; x0 and x1 themselves are already there.
+ */
+.macro	save_frame
 	stp	x2, x3, [sp, #16]
 	stp	x4, x5, [sp, #32]
 	stp	x6, x7, [sp, #48]
@@ -118,7 +145,31 @@ aarch64_trap_common:
 	mrs	x3, far_el1
 	stp	x2, x3, [sp, #FRAME_ESR]
 	str	x1, [sp, #FRAME_VECTOR]
+.endm
 
+/* Every general-purpose register from the frame at sp, then pop it. */
+.macro	restore_registers_and_pop
+	ldp	x0, x1, [sp, #0]
+	ldp	x2, x3, [sp, #16]
+	ldp	x4, x5, [sp, #32]
+	ldp	x6, x7, [sp, #48]
+	ldp	x8, x9, [sp, #64]
+	ldp	x10, x11, [sp, #80]
+	ldp	x12, x13, [sp, #96]
+	ldp	x14, x15, [sp, #112]
+	ldp	x16, x17, [sp, #128]
+	ldp	x18, x19, [sp, #144]
+	ldp	x20, x21, [sp, #160]
+	ldp	x22, x23, [sp, #176]
+	ldp	x24, x25, [sp, #192]
+	ldp	x26, x27, [sp, #208]
+	ldp	x28, x29, [sp, #224]
+	ldr	x30, [sp, #240]
+	add	sp, sp, #FRAME_SIZE
+.endm
+
+aarch64_trap_common:
+	save_frame
 	/*
 	 * x29 still holds the trapped frame pointer, so the handler's own
 	 * frame record links to the trapped context's chain: a backtrace taken
@@ -139,21 +190,22 @@ aarch64_trap_common:
 	ldr	x2, [sp, #FRAME_SP]
 	msr	sp_el0, x2
 1:
-	ldp	x0, x1, [sp, #0]
-	ldp	x2, x3, [sp, #16]
-	ldp	x4, x5, [sp, #32]
-	ldp	x6, x7, [sp, #48]
-	ldp	x8, x9, [sp, #64]
-	ldp	x10, x11, [sp, #80]
-	ldp	x12, x13, [sp, #96]
-	ldp	x14, x15, [sp, #112]
-	ldp	x16, x17, [sp, #128]
-	ldp	x18, x19, [sp, #144]
-	ldp	x20, x21, [sp, #160]
-	ldp	x22, x23, [sp, #176]
-	ldp	x24, x25, [sp, #192]
-	ldp	x26, x27, [sp, #208]
-	ldp	x28, x29, [sp, #224]
-	ldr	x30, [sp, #240]
-	add	sp, sp, #FRAME_SIZE
+	restore_registers_and_pop
+	eret
+
+/*
+ * An IRQ from EL1t, on the interrupted thread's stack (SP_EL0). The frame
+ * is popped to return: the trapped SP is the frame's end. ELR_EL1 and
+ * SPSR_EL1 come from the frame, because while kernel_irq() ran another
+ * thread this CPU (or this thread on another CPU) took other exceptions.
+ */
+aarch64_irq_common:
+	save_frame
+	mov	x0, sp
+	bl	aarch64_irq
+
+	ldp	x2, x3, [sp, #FRAME_ELR]
+	msr	elr_el1, x2
+	msr	spsr_el1, x3
+	restore_registers_and_pop
 	eret

@@ -1,23 +1,37 @@
 /*
  * platforms/pc_riscv64/cpu.c - HAL cpu contract for riscv64.
+ *
+ * The per-CPU pointer lives in tp. The psABI reserves tp for thread-local
+ * storage, which the kernel does not use, so the compiler never allocates
+ * it: while the hart runs kernel code, tp is always this hart's struct
+ * cpu. Nothing restores it from a saved context (vectors.S, context.S),
+ * because a kernel thread may continue on another hart.
  */
 #include <base/printf.h>
+#include <core/boot_info.h>
 #include <core/log.h>
+#include <core/pmm.h>
 #include <hal/cpu.h>
+#include <hal/paging.h>
+#include <hal/trap.h>
+#include <kernel/panic.h>
 
-#define SSTATUS_SIE (1UL << 1)
+#include "riscv.h"
 
 #define SATP_MODE_SHIFT 60
 #define SATP_MODE_SV39	8
 
-/* SBI (RISC-V Supervisor Binary Interface) extensions and functions used here. */
-#define SBI_EXT_BASE		 0x10
-#define SBI_BASE_PROBE_EXTENSION 3
-#define SBI_EXT_SRST		 0x53525354 /* "SRST": system reset */
-#define SBI_SRST_RESET		 0
-#define SBI_SRST_TYPE_SHUTDOWN	 0
-#define SBI_SRST_REASON_NONE	 0
-#define SBI_EXT_LEGACY_SHUTDOWN	 0x08
+/*
+ * Each hart's emergency stack, for reporting a kernel stack overflow
+ * (vectors.S): the panic report, its formatting and the backtrace.
+ */
+#define EMERGENCY_STACK_PAGES 4
+
+#define SBI_EXT_SRST		0x53525354 /* "SRST": system reset */
+#define SBI_SRST_RESET		0
+#define SBI_SRST_TYPE_SHUTDOWN	0
+#define SBI_SRST_REASON_NONE	0
+#define SBI_EXT_LEGACY_SHUTDOWN 0x08
 
 __noreturn void hal_cpu_halt(void)
 {
@@ -27,9 +41,77 @@ __noreturn void hal_cpu_halt(void)
 		__asm__ volatile("wfi" ::: "memory");
 }
 
-unsigned hal_cpu_id(void)
+struct cpu *hal_cpu_local(void)
 {
-	return 0; /* one hart until SMP bring-up (scheduling work) */
+	struct cpu *c;
+
+	__asm__ volatile("mv %0, tp" : "=r"(c));
+	return c;
+}
+
+void hal_cpu_init(struct cpu *cpu)
+{
+	/*
+	 * A secondary hart already runs on the kernel's tables and vectors
+	 * (smp.S); this is what hal_paging_init() and hal_trap_init() leave
+	 * on the boot hart, done again so the two harts' states cannot drift
+	 * apart: the switch also flushes the TLB, the trap init sets sscratch.
+	 */
+	if (cpu->id != 0) {
+		hal_paging_switch(hal_paging_kernel());
+		hal_trap_init();
+	}
+	uint64_t stack = pmm_alloc_pages(EMERGENCY_STACK_PAGES, 1);
+
+	if (stack == 0)
+		panic("cpu %u: no memory for its emergency stack", cpu->id);
+	for (unsigned i = 0; i < CPU_RV_WORDS; i++)
+		cpu->arch[i] = 0;
+	cpu->arch[(CPU_RV_EMERGENCY - CPU_RV_BASE) / 8] =
+		(uintptr_t)phys_to_virt(stack) + EMERGENCY_STACK_PAGES * 4096;
+
+	/* From here on a trap may use the words above. */
+	__asm__ volatile("mv tp, %0" : : "r"(cpu) : "memory");
+
+	riscv_timer_disarm();
+	unsigned long enable = SIE_SSIE | SIE_STIE;
+
+	if (riscv_plic_init_cpu(cpu))
+		enable |= SIE_SEIE;
+	/*
+	 * A software interrupt still pending from the firmware would look
+	 * like an IPI; the kernel sends IPIs only to CPUs that are online,
+	 * which this one is not yet, so clearing it loses nothing.
+	 */
+	__asm__ volatile("csrc sip, %0\n\t"
+			 "csrs sie, %1"
+			 :
+			 : "r"((unsigned long)SIE_SSIE), "r"(enable)
+			 : "memory");
+}
+
+uintptr_t hal_context_init(uintptr_t stack_top, void (*entry)(void *), void *arg)
+{
+	extern char riscv_thread_start[];
+	/* The record hal_context_switch() pops: ra, then s0-s11 (context.S). */
+	enum { RECORD_WORDS = 14, RA = 0, S0 = 1, S1 = 2, S2 = 3 };
+	uintptr_t *record = (uintptr_t *)(ALIGN_DOWN(stack_top, 16) - RECORD_WORDS * 8);
+
+	for (unsigned i = 0; i < RECORD_WORDS; i++)
+		record[i] = 0;
+	record[RA] = (uintptr_t)riscv_thread_start;
+	record[S0] = 0; /* the frame-pointer chain ends at the thread's first frame */
+	record[S1] = (uintptr_t)entry;
+	record[S2] = (uintptr_t)arg;
+	return (uintptr_t)record;
+}
+
+/* context.S: a thread's entry function returned, which it must never do. */
+__noreturn void riscv_thread_returned(void (*entry)(void *));
+
+__noreturn void riscv_thread_returned(void (*entry)(void *))
+{
+	panic("thread entry %p returned", (void *)entry);
 }
 
 unsigned long hal_irq_save(void)
@@ -46,14 +128,6 @@ void hal_irq_restore(unsigned long state)
 	/* csrs sets the bits given: SIE if it was set at the save, nothing otherwise. */
 	__asm__ volatile("csrs sstatus, %0" : : "r"(state & SSTATUS_SIE) : "memory");
 }
-
-/* A CSR's value; csrr encodes the CSR's number, so it takes a name, not a variable. */
-#define READ_CSR(name)                                          \
-	({                                                      \
-		unsigned long v_;                               \
-		__asm__ volatile("csrr %0, " #name : "=r"(v_)); \
-		v_;                                             \
-	})
 
 void hal_cpu_print_registers(void)
 {
@@ -129,13 +203,8 @@ bool hal_frame_unwind(uintptr_t fp, uintptr_t *caller_fp, uintptr_t *return_addr
 	return true;
 }
 
-struct sbiret {
-	long error; /* 0: success; negative: an SBI error code */
-	long value;
-};
-
-static struct sbiret sbi_call(unsigned long ext, unsigned long fid, unsigned long arg0,
-			      unsigned long arg1)
+struct sbiret riscv_sbi_call(unsigned long ext, unsigned long fid, unsigned long arg0,
+			     unsigned long arg1)
 {
 	/* The SBI calling convention: a7 extension, a6 function, a0/a1 in and out. */
 	register unsigned long a0 __asm__("a0") = arg0;
@@ -147,19 +216,24 @@ static struct sbiret sbi_call(unsigned long ext, unsigned long fid, unsigned lon
 	return (struct sbiret){ (long)a0, (long)a1 };
 }
 
+bool riscv_sbi_has(unsigned long ext)
+{
+	struct sbiret probe = riscv_sbi_call(SBI_EXT_BASE, SBI_BASE_PROBE_EXTENSION, ext, 0);
+
+	return probe.error == 0 && probe.value != 0;
+}
+
 __noreturn void hal_power_off(void)
 {
 	/*
 	 * SBI System Reset, when the base extension says the SBI has it (SBI
 	 * 0.3 and later). A successful call does not return.
 	 */
-	struct sbiret probe = sbi_call(SBI_EXT_BASE, SBI_BASE_PROBE_EXTENSION, SBI_EXT_SRST, 0);
-
-	if (probe.error == 0 && probe.value != 0)
-		sbi_call(SBI_EXT_SRST, SBI_SRST_RESET, SBI_SRST_TYPE_SHUTDOWN,
-			 SBI_SRST_REASON_NONE);
+	if (riscv_sbi_has(SBI_EXT_SRST))
+		riscv_sbi_call(SBI_EXT_SRST, SBI_SRST_RESET, SBI_SRST_TYPE_SHUTDOWN,
+			       SBI_SRST_REASON_NONE);
 	/* The legacy (SBI 0.1) shutdown: an SBI without it returns an error here. */
-	sbi_call(SBI_EXT_LEGACY_SHUTDOWN, 0, 0, 0);
+	riscv_sbi_call(SBI_EXT_LEGACY_SHUTDOWN, 0, 0, 0);
 	log_error("power-off failed: halting\n");
 	hal_cpu_halt();
 }

@@ -63,6 +63,8 @@
 #include <hal/paging.h>
 #include <kernel/panic.h>
 
+#include "riscv.h"
+
 #define PTE_V	       (UINT64_C(1) << 0)
 #define PTE_R	       (UINT64_C(1) << 1)
 #define PTE_W	       (UINT64_C(1) << 2)
@@ -99,9 +101,10 @@ struct hal_paging {
 STATIC_ASSERT(sizeof(struct hal_paging) == PAGE_SIZE, "a root table is one page");
 
 static struct hal_paging *kernel_space;
-static unsigned levels;	   /* 3 (Sv39) or 4 (Sv48) */
-static uint64_t satp_mode; /* SATP_MODE_SV39 or SATP_MODE_SV48, as the loader left it */
-static uint64_t hhdm;	   /* the direct map's offset: table pages are reached through it */
+uint64_t riscv_kernel_satp; /* smp.S: what a secondary hart loads first */
+static unsigned levels;	    /* 3 (Sv39) or 4 (Sv48) */
+static uint64_t satp_mode;  /* SATP_MODE_SV39 or SATP_MODE_SV48, as the loader left it */
+static uint64_t hhdm;	    /* the direct map's offset: table pages are reached through it */
 static bool has_svpbmt;
 
 /* Table pages, by physical address and through the direct map. */
@@ -430,16 +433,25 @@ void hal_paging_destroy(struct hal_paging *p)
 	pmm_free_page(table_phys(p));
 }
 
+static uint64_t satp_of(struct hal_paging *p)
+{
+	return satp_mode << SATP_MODE_SHIFT | table_phys(p) >> PAGE_SHIFT; /* ASID 0 */
+}
+
 void hal_paging_switch(struct hal_paging *p)
 {
-	uint64_t satp = satp_mode << SATP_MODE_SHIFT | table_phys(p) >> PAGE_SHIFT; /* ASID 0 */
+	uint64_t satp = satp_of(p);
 
 	/*
 	 * The first sfence.vma orders the stores that built or changed the
 	 * tables before the walks under the new satp (a satp write alone does
 	 * not); the second drops every translation cached under the old root,
 	 * since every space shares ASID 0. Kernel code keeps running across
-	 * the write: the upper half is the same in every root.
+	 * the write: the upper half is the same in every root. Both fences
+	 * are local: each hart flushes at its own switches, so a hart never
+	 * keeps another space's lower-half entries past a switch, and no
+	 * other hart's TLB is this function's business (the kernel sends
+	 * shootdown IPIs when it changes a space that runs elsewhere).
 	 */
 	__asm__ volatile("sfence.vma\n\t"
 			 "csrw satp, %0\n\t"
@@ -629,6 +641,7 @@ int hal_paging_init(const struct boot_info *bi)
 	 * the PMM's, the stack is kernel_boot_stack (_start), stvec points
 	 * into the image, and the boot information was copied.
 	 */
+	riscv_kernel_satp = satp_of(kernel_space);
 	hal_paging_switch(kernel_space);
 	log_debug("paging: %s, kernel root at 0x%llx, direct map at 0x%llx, Svpbmt %s\n",
 		  levels == 4 ? "Sv48" : "Sv39", (unsigned long long)root, (unsigned long long)hhdm,

@@ -1,15 +1,19 @@
 /*
  * platforms/pc_riscv64/trap.c - HAL trap contract for riscv64: stvec and scause decoding.
  *
- * vectors.S builds the frame and calls riscv_trap(), which turns scause and
- * stval into a struct trap_info for the kernel. Only S-mode traps exist so
- * far (see vectors.S for the user-mode path to come).
+ * vectors.S builds the frame and calls riscv_trap(). An interrupt goes to
+ * riscv_irq() (irq.c); an exception becomes a struct trap_info for
+ * kernel_trap(). A trap whose frame did not fit on the kernel stack comes
+ * from vectors.S's emergency path to riscv_trap_overflow() instead. Only
+ * S-mode traps exist so far (see vectors.S for the user-mode path to come).
  */
 #include <base/compiler.h>
 #include <base/printf.h>
 #include <core/log.h>
 #include <hal/trap.h>
 #include <kernel/panic.h>
+
+#include "riscv.h"
 
 /*
  * Stored by vectors.S. x[] is indexed by register number so that the code
@@ -36,7 +40,6 @@ STATIC_ASSERT(offsetof(struct hal_trap_frame, stval) == 35 * 8, "vectors.S: FRAM
 #define REG_S0 8 /* the frame pointer (-fno-omit-frame-pointer) */
 
 #define SCAUSE_INTERRUPT (1ULL << 63)
-#define SSTATUS_SPP	 (1ULL << 8) /* set: the trap came from S-mode; clear: from U-mode */
 
 /* Exception codes (scause with bit 63 clear), from the privileged architecture manual. */
 enum {
@@ -84,6 +87,7 @@ static const char *const interrupt_names[] = {
 extern char riscv_trap_entry[];
 
 void riscv_trap(struct hal_trap_frame *f);
+void riscv_trap_overflow(struct hal_trap_frame *f, uint64_t probe_address);
 
 void hal_trap_init(void)
 {
@@ -118,7 +122,8 @@ static const char *cause_name(uint64_t scause)
 	return name ? name : "reserved exception";
 }
 
-void riscv_trap(struct hal_trap_frame *f)
+/* The trap_info of an exception (scause bit 63 clear) as the frame describes it. */
+static struct trap_info decode_exception(struct hal_trap_frame *f)
 {
 	struct trap_info t = {
 		.kind = TRAP_OTHER,
@@ -129,47 +134,82 @@ void riscv_trap(struct hal_trap_frame *f)
 		.frame = f,
 	};
 
-	/* Interrupts keep TRAP_OTHER: none is enabled until the scheduling work. */
-	if (!(f->scause & SCAUSE_INTERRUPT)) {
-		switch (f->scause) {
-		case EXC_INSN_PAGE_FAULT:
-		case EXC_LOAD_PAGE_FAULT:
-		case EXC_STORE_PAGE_FAULT:
-			/*
-			 * The cause code alone says which access it was; stval holds the
-			 * virtual address. A non-canonical address (Sv39: bits 63..39 not
-			 * all equal to bit 38) raises a page fault too, so it lands here.
-			 */
-			t.kind = TRAP_PAGE_FAULT;
-			t.address = f->stval;
-			t.exec = f->scause == EXC_INSN_PAGE_FAULT;
-			t.write = f->scause == EXC_STORE_PAGE_FAULT;
-			break;
-		case EXC_BREAKPOINT:
-			/* Reported at the ebreak itself (sepc), unlike x86's int3. */
-			t.kind = TRAP_BREAKPOINT;
-			break;
-		case EXC_ILLEGAL_INSN:
-			t.kind = TRAP_ILLEGAL_INSTRUCTION;
-			break;
-		case EXC_INSN_MISALIGNED:
-		case EXC_LOAD_MISALIGNED:
-		case EXC_STORE_MISALIGNED:
-			t.kind = TRAP_ALIGNMENT;
-			t.address = f->stval;
-			break;
-		case EXC_INSN_ACCESS:
-		case EXC_LOAD_ACCESS:
-		case EXC_STORE_ACCESS:
-			/*
-			 * Deliberately TRAP_OTHER, not TRAP_PAGE_FAULT: an access fault
-			 * comes from a physical check (PMP, or no device at that physical
-			 * address), after translation succeeded. No change to the page
-			 * tables can resolve it, so a future page-fault handler must not
-			 * see it. stval still shows the address in the frame dump.
-			 */
-			break;
-		}
+	switch (f->scause) {
+	case EXC_INSN_PAGE_FAULT:
+	case EXC_LOAD_PAGE_FAULT:
+	case EXC_STORE_PAGE_FAULT:
+		/*
+		 * The cause code alone says which access it was; stval holds the
+		 * virtual address. A non-canonical address (Sv39: bits 63..39 not
+		 * all equal to bit 38) raises a page fault too, so it lands here.
+		 */
+		t.kind = TRAP_PAGE_FAULT;
+		t.address = f->stval;
+		t.exec = f->scause == EXC_INSN_PAGE_FAULT;
+		t.write = f->scause == EXC_STORE_PAGE_FAULT;
+		break;
+	case EXC_BREAKPOINT:
+		/* Reported at the ebreak itself (sepc), unlike x86's int3. */
+		t.kind = TRAP_BREAKPOINT;
+		break;
+	case EXC_ILLEGAL_INSN:
+		t.kind = TRAP_ILLEGAL_INSTRUCTION;
+		break;
+	case EXC_INSN_MISALIGNED:
+	case EXC_LOAD_MISALIGNED:
+	case EXC_STORE_MISALIGNED:
+		t.kind = TRAP_ALIGNMENT;
+		t.address = f->stval;
+		break;
+	case EXC_INSN_ACCESS:
+	case EXC_LOAD_ACCESS:
+	case EXC_STORE_ACCESS:
+		/*
+		 * Deliberately TRAP_OTHER, not TRAP_PAGE_FAULT: an access fault
+		 * comes from a physical check (PMP, or no device at that physical
+		 * address), after translation succeeded. No change to the page
+		 * tables can resolve it, so a future page-fault handler must not
+		 * see it. stval still shows the address in the frame dump.
+		 */
+		break;
+	}
+	return t;
+}
+
+void riscv_trap(struct hal_trap_frame *f)
+{
+	if (f->scause & SCAUSE_INTERRUPT) {
+		riscv_irq(f, f->scause & ~SCAUSE_INTERRUPT);
+		return;
+	}
+	struct trap_info t = decode_exception(f);
+
+	kernel_trap(&t);
+}
+
+/*
+ * On the hart's emergency stack: the trap described by `f` (the original
+ * cause, the trapped registers) happened with a stack pointer below which
+ * no trap frame fits, that is, a kernel stack that overflowed into its
+ * guard page, or an sp that points nowhere. The kernel hears of it as a
+ * write fault at `probe_address`, the address of the frame that vectors.S
+ * found unmapped (`code` keeps the trap's own scause), unless the trap
+ * itself was a page fault in that same page: the usual overflow, a store
+ * into the guard page, which then is reported as it is. If the
+ * kernel resolves the fault (a lazily mapped stack), vectors.S resumes the
+ * trapped context, which takes its trap again; otherwise kernel_trap()
+ * panics with the trapped registers and their backtrace.
+ */
+void riscv_trap_overflow(struct hal_trap_frame *f, uint64_t probe_address)
+{
+	struct trap_info t = decode_exception(f);
+
+	if (t.kind != TRAP_PAGE_FAULT || t.address >> 12 != probe_address >> 12) {
+		t.kind = TRAP_PAGE_FAULT;
+		t.name = "no room for a trap frame on the kernel stack";
+		t.address = probe_address;
+		t.write = true;
+		t.exec = false;
 	}
 	kernel_trap(&t);
 }

@@ -1,10 +1,20 @@
 /*
  * platforms/pc_x86_64/cpu.c - HAL cpu contract for x86_64.
+ *
+ * The per-CPU pointer lives in the GS base (IA32_GS_BASE): %gs:0 is
+ * struct cpu's `self`, so hal_cpu_local() is one load. Nothing saves or
+ * restores the GS base on traps or thread switches: in kernel mode it is
+ * always the CPU's own, whichever thread runs. When user mode comes,
+ * its entry paths will `swapgs` with IA32_KERNEL_GS_BASE (0 for now) so
+ * that user code never holds the kernel's pointer and the kernel never
+ * runs with the user's GS base.
  */
 #include "io.h"
+#include "x86.h"
 
 #include <core/acpi.h>
 #include <core/boot_info.h>
+#include <core/cpu.h>
 #include <core/log.h>
 #include <hal/cpu.h>
 
@@ -15,9 +25,73 @@ __noreturn void hal_cpu_halt(void)
 		__asm__ volatile("cli; hlt" ::: "memory");
 }
 
-unsigned hal_cpu_id(void)
+#define CR4_PGE (UINT64_C(1) << 7)
+
+struct cpu *hal_cpu_local(void)
 {
-	return 0; /* one CPU until SMP bring-up (scheduling work) */
+	struct cpu *c;
+
+	/* volatile: after a migration the same load gives another CPU's pointer. */
+	__asm__ volatile("movq %%gs:0, %0" : "=r"(c));
+	return c;
+}
+
+void hal_cpu_init(struct cpu *cpu)
+{
+	if (cpu->id != 0) {
+		/*
+		 * hal_cpu_entry already loaded the kernel's CR3, the boot GDT and
+		 * the IDT. What hal_paging_init() did besides: global pages on
+		 * (the kernel half's leaves are global); setting PGE also drops
+		 * whatever this CPU cached of the loader's tables.
+		 */
+		uint64_t cr4;
+
+		__asm__ volatile("mov %%cr4, %0" : "=r"(cr4));
+		__asm__ volatile("mov %0, %%cr4" ::"r"(cr4 & ~CR4_PGE) : "memory");
+		__asm__ volatile("mov %0, %%cr4" ::"r"(cr4 | CR4_PGE) : "memory");
+	}
+	x86_gdt_init_cpu(cpu);
+	if (cpu->id == 0)
+		x86_idt_use_ist(); /* the boot CPU's TSS is loaded: IST gates are safe now */
+	cpu->self = cpu;
+	wrmsr(MSR_GS_BASE, (uint64_t)(uintptr_t)cpu);
+	wrmsr(MSR_KERNEL_GS_BASE, 0);
+	lapic_init_cpu();
+	/*
+	 * IPIs are addressed by the ID the CPU reads from its own APIC, not
+	 * by what the boot protocol said (hw_id is 0, "unknown", for the boot
+	 * CPU when there was no MP response).
+	 */
+	cpu->arch[X86_CPU_APIC_ID] = lapic_id();
+	if (cpu->arch[X86_CPU_APIC_ID] != cpu->hw_id)
+		log_debug("cpu %u: local APIC ID 0x%llx, the boot protocol said 0x%llx\n", cpu->id,
+			  (unsigned long long)cpu->arch[X86_CPU_APIC_ID],
+			  (unsigned long long)cpu->hw_id);
+	x86_timer_init_cpu(cpu);
+}
+
+/* hal_context_switch() pops r15, r14, r13, r12, rbx, rbp, then returns: seven words. */
+extern char x86_thread_start[];
+
+uintptr_t hal_context_init(uintptr_t stack_top, void (*entry)(void *), void *arg)
+{
+	uintptr_t top = stack_top & ~(uintptr_t)15;
+	uintptr_t *sp = (uintptr_t *)top - 7;
+
+	/*
+	 * The return address sits at top - 8, so x86_thread_start begins with
+	 * RSP = top, 16-byte aligned: its `call` then enters entry() with the
+	 * alignment the ABI expects.
+	 */
+	sp[0] = 0;			     /* r15 */
+	sp[1] = 0;			     /* r14 */
+	sp[2] = 0;			     /* r13 */
+	sp[3] = (uintptr_t)entry;	     /* r12 */
+	sp[4] = (uintptr_t)arg;		     /* rbx */
+	sp[5] = 0;			     /* rbp: the frame chain ends */
+	sp[6] = (uintptr_t)x86_thread_start; /* return address */
+	return (uintptr_t)sp;
 }
 
 /* RFLAGS.IF: the CPU takes maskable interrupts while it is set. */

@@ -7,13 +7,17 @@
  *
  * On the call to kernel_main: %rsp at the top of kernel_boot_stack (in the
  * kernel's .bss, 16-byte aligned as the SysV ABI wants before a call),
- * %rbp = 0. The loader's stack is BOOTLOADER_RECLAIMABLE memory that the
+ * %rbp = 0, and the GS base at x86_no_cpu, a zero word: hal_cpu_local()
+ * reads %gs:0, so it answers NULL until hal_cpu_init() points GS at the
+ * CPU's struct cpu. (A GS base of 0 would make that read fault instead.) The loader's stack is BOOTLOADER_RECLAIMABLE memory that the
  * PMM hands out once paging is set up, so nothing may run on it; it is
  * abandoned here for good.
  *
  * We clear %rbp so a frame-pointer backtrace stops here, then enter C.
  * kernel_main never returns; if it did, the CPU halts.
  */
+#include "x86.h"
+
 #include <kernel/main.h>
 
 	.section .text.entry, "ax", @progbits
@@ -22,6 +26,18 @@
 _start:
 	xorl	%ebp, %ebp		/* end of the frame-pointer chain */
 	leaq	kernel_boot_stack + KERNEL_BOOT_STACK_SIZE(%rip), %rsp
+	movl	$MSR_GS_BASE, %ecx
+	leaq	x86_no_cpu(%rip), %rax
+	movq	%rax, %rdx
+	shrq	$32, %rdx
+	wrmsr
 	call	kernel_main
 	jmp	hal_cpu_halt
 	.size	_start, . - _start
+
+	/* What %gs:0 reads on a CPU without per-CPU data yet: NULL. */
+	.section .rodata
+	.balign	8
+	.globl	x86_no_cpu
+x86_no_cpu:
+	.quad	0

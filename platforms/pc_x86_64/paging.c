@@ -23,6 +23,8 @@
  * PAT:PCD:PWT, where the PAT bit is bit 7 in a 4 KiB PTE and bit 12 in a
  * 2 MiB or 1 GiB leaf (bit 7 there is PS, "this is a leaf").
  */
+#include "x86.h"
+
 #include <base/compiler.h>
 #include <base/string.h>
 #include <core/boot_info.h>
@@ -88,6 +90,7 @@ enum cache {
 };
 
 static struct hal_paging *kernel_space;
+uint64_t x86_kernel_cr3;
 static uint64_t hhdm;
 static bool has_nx;
 
@@ -409,8 +412,11 @@ void hal_paging_destroy(struct hal_paging *p)
 void hal_paging_switch(struct hal_paging *p)
 {
 	/*
-	 * Writing CR3 drops every non-global translation: the old space's user
-	 * pages go, the kernel's global ones (identical in every space) stay.
+	 * Writing CR3 drops every non-global translation of this CPU: the old
+	 * space's user pages go, the kernel's global ones (identical in every
+	 * space) stay. No PCIDs are used, so no CPU keeps a stale lower-half
+	 * entry of a space it switched away from; translations other CPUs
+	 * cache while running a space are the shootdown's business.
 	 */
 	__asm__ volatile("mov %0, %%cr3" ::"r"(space_phys(p)) : "memory");
 }
@@ -574,52 +580,6 @@ static int map_image(const struct boot_info *bi, const char *start, const char *
 			      attrs);
 }
 
-/*
- * The kernel's GDT, in kernel .data, with the selectors the Limine
- * protocol promised (code 0x28, data 0x30) so the IDT gates built with the
- * current CS stay valid. Writable on purpose: the CPU sets a descriptor's
- * accessed bit when it loads a selector unless it is set already (it is
- * here), and a TSS descriptor will need its busy bit written.
- */
-static uint64_t gdt[7] __aligned(16) = {
-	0,
-	UINT64_C(0x00009b000000ffff), /* 0x08 16-bit code (the protocol's layout) */
-	UINT64_C(0x000093000000ffff), /* 0x10 16-bit data */
-	UINT64_C(0x00cf9b000000ffff), /* 0x18 32-bit code */
-	UINT64_C(0x00cf93000000ffff), /* 0x20 32-bit data */
-	UINT64_C(0x00209b0000000000), /* 0x28 64-bit code: L=1, DPL 0, accessed */
-	UINT64_C(0x0000930000000000), /* 0x30 data: writable, DPL 0, accessed */
-};
-
-static void load_kernel_gdt(void)
-{
-	struct __packed {
-		uint16_t limit;
-		uint64_t base;
-	} gdtr = { sizeof(gdt) - 1, (uint64_t)(uintptr_t)gdt };
-
-	/*
-	 * lgdt only moves GDTR: the segment registers keep their cached
-	 * descriptors until reloaded. CS cannot be moved to, so a far return
-	 * pops the new RIP and CS pushed here; then the data segments.
-	 */
-	__asm__ volatile("lgdt %0\n\t"
-			 "pushq $0x28\n\t"
-			 "leaq 1f(%%rip), %%rax\n\t"
-			 "pushq %%rax\n\t"
-			 "lretq\n"
-			 "1:\n\t"
-			 "movl $0x30, %%eax\n\t"
-			 "movl %%eax, %%ds\n\t"
-			 "movl %%eax, %%es\n\t"
-			 "movl %%eax, %%ss\n\t"
-			 "movl %%eax, %%fs\n\t"
-			 "movl %%eax, %%gs"
-			 :
-			 : "m"(gdtr)
-			 : "rax", "memory");
-}
-
 int hal_paging_init(const struct boot_info *bi)
 {
 	uint32_t a, b, c, d;
@@ -673,8 +633,32 @@ int hal_paging_init(const struct boot_info *bi)
 	 */
 	write_cr4(read_cr4() | CR4_PGE);
 	hal_paging_switch(kernel_space);
+	x86_kernel_cr3 = root;
 	/* The loader's global entries, if it made any, go too. */
 	flush_all();
-	load_kernel_gdt();
+	x86_gdt_load_boot(); /* the loader's GDT is reclaimable memory */
 	return HAL_PAGING_OK;
+}
+
+volatile void *x86_mmio(uint64_t pa, size_t size)
+{
+	uint64_t first = ALIGN_DOWN(pa, PAGE_SIZE), end = ALIGN_UP(pa + size, PAGE_SIZE);
+
+	for (uint64_t page = first; page < end; page += PAGE_SIZE) {
+		uint64_t got;
+		unsigned attrs;
+
+		if (hal_paging_query(kernel_space, page + hhdm, &got, &attrs)) {
+			if (!(attrs & HAL_MAP_DEVICE))
+				panic("paging: device registers at 0x%llx are mapped cacheable",
+				      (unsigned long long)page);
+			continue;
+		}
+		/* Above 4 GiB the direct map holds only the memory map's regions: add the page. */
+		if (hal_paging_map(kernel_space, page + hhdm, page, 1,
+				   HAL_MAP_WRITE | HAL_MAP_DEVICE) != HAL_PAGING_OK)
+			panic("paging: cannot map device registers at 0x%llx",
+			      (unsigned long long)page);
+	}
+	return (volatile void *)(uintptr_t)(pa + hhdm);
 }

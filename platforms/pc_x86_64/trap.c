@@ -1,10 +1,19 @@
 /*
  * platforms/pc_x86_64/trap.c - HAL trap contract for x86_64: IDT and decoding.
+ *
+ * One IDT serves every CPU: its gates only name code addresses, the
+ * kernel's code selector and an IST slot, and each CPU's TSS says where
+ * that slot's stack is. Vectors 0-31 are exceptions, decoded here for
+ * kernel_trap(); 32-255 are interrupts, handed to x86_irq() (irq.c).
  */
+#include "x86.h"
+
 #include <base/compiler.h>
 #include <base/string.h>
 #include <core/log.h>
+#include <hal/paging.h>
 #include <hal/trap.h>
+#include <kernel/panic.h>
 
 /* Pushed by vectors.S, lowest address first. */
 struct hal_trap_frame {
@@ -35,6 +44,28 @@ extern char x86_trap_stubs[];
 
 void x86_trap(struct hal_trap_frame *f);
 
+void x86_idt_load(void)
+{
+	struct __packed {
+		uint16_t limit;
+		uint64_t base;
+	} idtr = { sizeof(idt) - 1, (uint64_t)(uintptr_t)idt };
+
+	__asm__ volatile("lidt %0" ::"m"(idtr));
+}
+
+/*
+ * Called once the boot CPU has its TSS: a gate with an IST slot makes the
+ * CPU read the TSS, so a CPU must load its TR before it can take one (each
+ * does in hal_cpu_init(), with interrupts masked, before anything faults).
+ */
+void x86_idt_use_ist(void)
+{
+	idt[2].ist = IST_NMI;
+	idt[8].ist = IST_DOUBLE_FAULT;
+	idt[18].ist = IST_MACHINE_CHECK;
+}
+
 void hal_trap_init(void)
 {
 	uint16_t cs;
@@ -52,12 +83,7 @@ void hal_trap_init(void)
 			.offset_high = (uint32_t)(handler >> 32),
 		};
 	}
-	struct __packed {
-		uint16_t limit;
-		uint64_t base;
-	} idtr = { sizeof(idt) - 1, (uint64_t)(uintptr_t)idt };
-
-	__asm__ volatile("lidt %0" ::"m"(idtr));
+	x86_idt_load();
 }
 
 static const char *const exception_names[32] = {
@@ -100,11 +126,24 @@ static const char *const exception_names[32] = {
 #define PF_USER	 (1u << 2)
 #define PF_FETCH (1u << 4)
 
+/* Could the CPU push an exception frame below `rsp`? (kernel half: the kernel's tables) */
+static bool stack_writable(uint64_t rsp)
+{
+	unsigned attrs;
+	uint64_t slot = (rsp & ~UINT64_C(15)) - 8; /* the CPU aligns RSP, then pushes SS first */
+
+	return hal_paging_query(hal_paging_kernel(), slot, NULL, &attrs) && (attrs & HAL_MAP_WRITE);
+}
+
 void x86_trap(struct hal_trap_frame *f)
 {
+	if (f->vector >= 32) {
+		x86_irq((unsigned)f->vector, f);
+		return;
+	}
 	struct trap_info t = {
 		.kind = TRAP_OTHER,
-		.name = f->vector < 32 ? exception_names[f->vector] : "unexpected interrupt",
+		.name = exception_names[f->vector],
 		.code = f->vector,
 		.pc = f->rip,
 		.user = (f->cs & 3) != 0,
@@ -131,11 +170,34 @@ void x86_trap(struct hal_trap_frame *f)
 	case 6:
 		t.kind = TRAP_ILLEGAL_INSTRUCTION;
 		break;
+	case 8: {
+		/*
+		 * On its IST stack. In a kernel the usual cause is a page fault
+		 * whose frame could not be pushed because RSP points into an
+		 * unmapped page: a stack overflow onto the guard page. Then it is
+		 * reported as that page fault (CR2 still holds its address), so
+		 * the kernel can name the overflowing thread. The frame's RSP is
+		 * the overflowing one, RIP the instruction that faulted first.
+		 */
+		uint64_t cr2;
+
+		__asm__ volatile("mov %%cr2, %0" : "=r"(cr2));
+		t.address = cr2;
+		if (!stack_writable(f->rsp)) {
+			t.kind = TRAP_PAGE_FAULT;
+			t.name = "double fault (a page fault with no stack left for its frame)";
+			t.write = true;
+		}
+		break;
+	}
 	case 17:
 		t.kind = TRAP_ALIGNMENT;
 		break;
 	}
 	kernel_trap(&t);
+	/* A double fault is an abort: the saved RIP need not be restartable. */
+	if (f->vector == 8)
+		panic("double fault: the kernel cannot resume after it");
 }
 
 void hal_trap_print_frame(const struct hal_trap_frame *f)

@@ -7,6 +7,14 @@
  * Each stub pushes a zero error code where the CPU pushed none, then N, so
  * every trap reaches trap_common with the same layout.
  *
+ * The same path serves exceptions (vectors 0-31) and interrupts (32-255,
+ * which x86_trap hands to x86_irq). Every gate is an interrupt gate on the
+ * current stack, except #DF, NMI and #MC, which the IDT sends to their own
+ * IST stacks (gdt.c); so an interrupt's frame sits on the interrupted
+ * thread's kernel stack, and when the handler switches threads, this
+ * frame waits there until the thread is switched back in and returns
+ * through it.
+ *
  * trap_common pushes the general-purpose registers to complete a
  * struct hal_trap_frame (platforms/pc_x86_64/trap.c), calls x86_trap(frame)
  * with the direction flag clear and the stack 16-byte aligned (the CPU

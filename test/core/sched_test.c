@@ -192,6 +192,35 @@ Test(sched, a_lone_thread_keeps_its_cpu_when_its_slice_ends)
 	cr_assert_eq(cpu_table[0].counters.context_switches - before, 2);
 }
 
+static unsigned ipis_seen;
+
+static void tick_and_count_ipis(void *arg)
+{
+	(void)arg;
+	hal_irq_enable();
+	tick_past_slice();
+	ipis_seen = mock_ipis(1);
+	hal_irq_disable();
+}
+
+Test(sched, a_busy_cpu_wakes_an_idle_one_on_its_tick)
+{
+	struct thread *x = make("x", tick_and_count_ipis, NULL, 8);
+	struct thread *waiting = make("waiting", note_arg, (void *)'w', 4);
+
+	thread_detach(x);
+	thread_detach(waiting);
+	thread_start(waiting);
+	thread_start(x);
+	ipis_seen = 0;
+	run_cpu0();
+	/* x ran with `waiting` queued behind it and CPU 1 idle: the tick sent CPU 1 an IPI. */
+	cr_assert_eq(ipis_seen, 1);
+	cr_assert(cpu_table[1].ipi_pending & CPU_IPI_RESCHEDULE);
+	sched_reap();
+	cr_assert_eq(released, 2);
+}
+
 static struct wait_queue wq;
 static enum wait_result results[4];
 

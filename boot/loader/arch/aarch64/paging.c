@@ -18,25 +18,13 @@
  */
 #include "../../arch.h"
 #include "../../loader.h"
+#include "aarch64.h"
 
 #include <base/printf.h>
 #include <base/string.h>
 #include <stdbool.h>
 
-/* Stage 1 descriptor bits (4 KiB granule). */
-#define DESC_VALID	(UINT64_C(1) << 0)
-#define DESC_TABLE	(UINT64_C(1) << 1)   /* at levels 0-2: next-level table; at level 3: page */
-#define DESC_ATTR(i)	((uint64_t)(i) << 2) /* AttrIndx[2:0]: a MAIR_EL1 slot */
-#define DESC_AP_RO	(UINT64_C(1) << 7)   /* AP[2:1] = 10: read-only at EL1, no EL0 access */
-#define DESC_SH_INNER	(UINT64_C(3) << 8)
-#define DESC_AF		(UINT64_C(1) << 10) /* accessed: set, so no access-flag fault */
-#define DESC_PXN	(UINT64_C(1) << 53)
-#define DESC_UXN	(UINT64_C(1) << 54)
-#define DESC_ADDR	UINT64_C(0x0000fffffffff000) /* output address, bits 47:12 */
-#define DESC_ATTR_FIELD (UINT64_C(7) << 2)
-
 /* The MAIR_EL1 slots the protocol defines, and what goes into them. */
-#define ATTR_NORMAL	 0
 #define ATTR_FRAMEBUFFER 1
 #define MAIR_NORMAL_WB	 UINT64_C(0xff) /* inner/outer write-back, read/write-allocate */
 /*
@@ -49,11 +37,8 @@
 #define HHDM_4LEVEL UINT64_C(0xffff000000000000)
 
 /* TCR_EL1 fields. */
-#define TCR_T0_FIELDS UINT64_C(0x000000000000ffff) /* T0SZ, EPD0, IRGN0, ORGN0, SH0, TG0 */
-#define TCR_AS	      (UINT64_C(1) << 36)	   /* 16-bit ASIDs */
-#define TCR_TBI0      (UINT64_C(1) << 37)	   /* top-byte-ignore for the lower half */
-#define TCR_TG0_MASK  (UINT64_C(3) << 14)
-#define TCR_TG0_4K    (UINT64_C(0) << 14)
+#define TCR_AS	      (UINT64_C(1) << 36) /* 16-bit ASIDs */
+#define TCR_TBI0      (UINT64_C(1) << 37) /* top-byte-ignore for the lower half */
 #define TCR_T1SZ(n)   ((uint64_t)(n) << 16)
 #define TCR_IRGN1_WB  (UINT64_C(1) << 24) /* walks: inner write-back read/write-allocate */
 #define TCR_ORGN1_WB  (UINT64_C(1) << 26) /* walks: outer write-back read/write-allocate */
@@ -71,17 +56,7 @@
  */
 #define SCTLR_KERNEL UINT64_C(0x30d0199d)
 
-/* CurrentEL.EL is bits 3:2. */
-#define CURRENT_EL(v) (((v) >> 2) & 3)
-
 const uint16_t arch_elf_machine = 183; /* EM_AARCH64 */
-
-#define READ_SYSREG(name)                                      \
-	({                                                     \
-		uint64_t v_;                                   \
-		__asm__ volatile("mrs %0, " #name : "=r"(v_)); \
-		v_;                                            \
-	})
 
 static uint64_t root;	     /* the level-0 table behind TTBR1_EL1 */
 static uint64_t empty_ttbr0; /* an all-invalid level-0 table for TTBR0_EL1 */
@@ -264,48 +239,74 @@ static uint64_t aarch64_final_mair(uint64_t firmware_mair)
 	       MAIR_NORMAL_WB << (8 * ATTR_NORMAL);
 }
 
+/*
+ * The registers every CPU gets in the protocol's entry state: computed
+ * once, for the hand-off and for the CPUs mp.c starts, which must end up
+ * in exactly the boot CPU's state. 0, or -1 with err.
+ */
+int aarch64_final_state(struct aarch64_final_state *out, char *err, size_t err_size)
+{
+	static bool done;
+
+	if (!done) {
+		uint64_t mair = READ_SYSREG(mair_el1), tcr = READ_SYSREG(tcr_el1);
+		uint64_t stub = (uint64_t)(uintptr_t)aarch64_handoff;
+		uint64_t stub_last = (uint64_t)(uintptr_t)aarch64_handoff_end - 1;
+
+		final_mair = aarch64_final_mair(mair);
+		int slot = firmware_attr_index(stub);
+
+		if (firmware_attr_index(stub_last) != slot)
+			slot = -1; /* both pages of the stub must agree */
+		if (slot < 0 || ((final_mair ^ mair) >> (8 * slot) & 0xff) != 0) {
+			snprintf(err, err_size,
+				 "the firmware maps the loader's code with MAIR slot %d (MAIR_EL1 "
+				 "0x%llx), which the kernel's attributes would redefine",
+				 slot, (unsigned long long)mair);
+			return -1;
+		}
+
+		/*
+		 * ID_AA64MMFR0_EL1.PARange, bits 3:0, uses the encoding of TCR.IPS.
+		 * Values above 5 (48 bits) need 52-bit descriptors, which 4-level
+		 * tables with a 4 KiB granule do not have.
+		 */
+		uint64_t parange = READ_SYSREG(id_aa64mmfr0_el1) & 0xf;
+
+		if (parange > 5)
+			parange = 5;
+		/*
+		 * The firmware's lower-half settings stay (the hand-off still runs
+		 * through them); the upper half is ours. EPD1 = 0 enables TTBR1 walks;
+		 * A1 = 0 takes the ASID from TTBR0; TBI1 = 0.
+		 */
+		final_tcr = (tcr & (TCR_T0_FIELDS | TCR_AS | TCR_TBI0)) | TCR_T1SZ(16) |
+			    TCR_IRGN1_WB | TCR_ORGN1_WB | TCR_SH1_OUTER | TCR_TG1_4K |
+			    TCR_IPS(parange);
+
+		empty_ttbr0 = loader_alloc_table_page();
+		if (empty_ttbr0 == 0) {
+			snprintf(err, err_size, "out of memory for the hand-off");
+			return -1;
+		}
+		done = true;
+	}
+	*out = (struct aarch64_final_state){
+		.mair = final_mair,
+		.tcr = final_tcr,
+		.ttbr1 = root,
+		.empty_ttbr0 = empty_ttbr0,
+		.sctlr = SCTLR_KERNEL,
+		.hhdm = HHDM_4LEVEL,
+	};
+	return 0;
+}
+
 int arch_prepare_handoff(char *err, size_t err_size)
 {
-	uint64_t mair = READ_SYSREG(mair_el1), tcr = READ_SYSREG(tcr_el1);
-	uint64_t stub = (uint64_t)(uintptr_t)aarch64_handoff;
-	uint64_t stub_last = (uint64_t)(uintptr_t)aarch64_handoff_end - 1;
+	struct aarch64_final_state st;
 
-	final_mair = aarch64_final_mair(mair);
-	int slot = firmware_attr_index(stub);
-
-	if (firmware_attr_index(stub_last) != slot)
-		slot = -1; /* both pages of the stub must agree */
-	if (slot < 0 || ((final_mair ^ mair) >> (8 * slot) & 0xff) != 0) {
-		snprintf(err, err_size,
-			 "the firmware maps the loader's code with MAIR slot %d (MAIR_EL1 0x%llx), "
-			 "which the kernel's attributes would redefine",
-			 slot, (unsigned long long)mair);
-		return -1;
-	}
-
-	/*
-	 * ID_AA64MMFR0_EL1.PARange, bits 3:0, uses the encoding of TCR.IPS.
-	 * Values above 5 (48 bits) need 52-bit descriptors, which 4-level
-	 * tables with a 4 KiB granule do not have.
-	 */
-	uint64_t parange = READ_SYSREG(id_aa64mmfr0_el1) & 0xf;
-
-	if (parange > 5)
-		parange = 5;
-	/*
-	 * The firmware's lower-half settings stay (the hand-off still runs
-	 * through them); the upper half is ours. EPD1 = 0 enables TTBR1 walks;
-	 * A1 = 0 takes the ASID from TTBR0; TBI1 = 0.
-	 */
-	final_tcr = (tcr & (TCR_T0_FIELDS | TCR_AS | TCR_TBI0)) | TCR_T1SZ(16) | TCR_IRGN1_WB |
-		    TCR_ORGN1_WB | TCR_SH1_OUTER | TCR_TG1_4K | TCR_IPS(parange);
-
-	empty_ttbr0 = loader_alloc_table_page();
-	if (empty_ttbr0 == 0) {
-		snprintf(err, err_size, "out of memory for the hand-off");
-		return -1;
-	}
-	return 0;
+	return aarch64_final_state(&st, err, err_size);
 }
 
 void arch_handoff(uint64_t entry, uint64_t stack_top)

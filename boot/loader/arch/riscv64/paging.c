@@ -19,6 +19,7 @@
  */
 #include "../../arch.h"
 #include "../../loader.h"
+#include "riscv.h"
 
 #include <base/printf.h>
 #include <base/string.h>
@@ -55,7 +56,7 @@ const uint16_t arch_elf_machine = 243; /* EM_RISCV */
 static uint64_t mode;	      /* MODE_SV39 or MODE_SV48 */
 static unsigned levels;	      /* 3 (Sv39) or 4 (Sv48) */
 static uint64_t root;	      /* the kernel's root table */
-static uint64_t transitional; /* root for the switch: the kernel's + the stub identity-mapped */
+static uint64_t transitional; /* satp for the switch: the kernel's + the stub identity-mapped */
 static bool has_svpbmt;
 
 static uint64_t read_satp(void)
@@ -319,27 +320,49 @@ extern char riscv_handoff_high[], riscv_handoff_end[];
 __noreturn void riscv_handoff(uint64_t transitional_satp, uint64_t satp, uint64_t high,
 			      uint64_t entry, uint64_t stack_top);
 
-int arch_prepare_handoff(char *err, size_t err_size)
+static uint64_t satp_for(uint64_t table_root)
+{
+	uint64_t satp_mode = mode == MODE_SV48 ? SATP_MODE_SV48 : SATP_MODE_SV39;
+
+	/* ASID 0, as the protocol says; the PPN is the root's physical page number. */
+	return satp_mode << SATP_MODE_SHIFT | table_root >> 12;
+}
+
+uint64_t riscv_kernel_satp(void)
+{
+	return satp_for(root);
+}
+
+uint64_t riscv_transitional_satp(uint64_t start, uint64_t end)
 {
 	/*
-	 * Writing satp with the kernel's root while executing from the
-	 * firmware's identity mapping would fault on the next fetch: the
-	 * kernel's tables have no lower half. So the switch goes through a
-	 * transitional root: a copy of the kernel's (sharing its upper-half
-	 * tables) plus the stub's own pages identity-mapped. The stub then
-	 * jumps to its HHDM alias and installs the kernel's root.
+	 * Writing satp with the kernel's root while executing from an
+	 * identity mapping (the firmware's, or Bare on a hart the SBI just
+	 * started) would fault on the next fetch: the kernel's tables have no
+	 * lower half. So the switch goes through a transitional root: a copy
+	 * of the kernel's (sharing its upper-half tables) plus the switching
+	 * code's own pages identity-mapped. That code then jumps to its HHDM
+	 * alias and installs the kernel's root. The copy's lower half gets
+	 * tables of its own, so the kernel's tables are not touched.
 	 */
-	transitional = loader_alloc_table_page();
+	uint64_t t = loader_alloc_table_page();
+
+	start = ALIGN_DOWN(start, (uint64_t)PAGE_SIZE);
+	end = ALIGN_UP(end, (uint64_t)PAGE_SIZE);
+	if (t == 0)
+		return 0;
+	memcpy((void *)(uintptr_t)t, (void *)(uintptr_t)root, PAGE_SIZE);
+	if (map_in(t, start, start, end - start, MAP_EXEC) != 0)
+		return 0;
+	return satp_for(t);
+}
+
+int arch_prepare_handoff(char *err, size_t err_size)
+{
+	uint64_t stub = (uint64_t)(uintptr_t)riscv_handoff;
+
+	transitional = riscv_transitional_satp(stub, (uint64_t)(uintptr_t)riscv_handoff_end);
 	if (transitional == 0) {
-		snprintf(err, err_size, "out of memory for the hand-off");
-		return -1;
-	}
-	memcpy((void *)(uintptr_t)transitional, (void *)(uintptr_t)root, PAGE_SIZE);
-
-	uint64_t stub = ALIGN_DOWN((uint64_t)(uintptr_t)riscv_handoff, (uint64_t)PAGE_SIZE);
-	uint64_t stub_end = ALIGN_UP((uint64_t)(uintptr_t)riscv_handoff_end, (uint64_t)PAGE_SIZE);
-
-	if (map_in(transitional, stub, stub, stub_end - stub, MAP_EXEC) != 0) {
 		snprintf(err, err_size, "cannot map the hand-off code at 0x%llx",
 			 (unsigned long long)stub);
 		return -1;
@@ -349,11 +372,21 @@ int arch_prepare_handoff(char *err, size_t err_size)
 
 void arch_handoff(uint64_t entry, uint64_t stack_top)
 {
-	uint64_t satp_mode = mode == MODE_SV48 ? SATP_MODE_SV48 : SATP_MODE_SV39;
-
-	/* ASID 0, as the protocol says; the PPN is the root's physical page number. */
-	riscv_handoff(satp_mode << SATP_MODE_SHIFT | transitional >> 12,
-		      satp_mode << SATP_MODE_SHIFT | root >> 12,
+	riscv_handoff(transitional, riscv_kernel_satp(),
 		      (uint64_t)(uintptr_t)riscv_handoff_high + arch_hhdm_offset(), entry,
 		      stack_top);
+}
+
+struct riscv_sbiret riscv_sbi_call(unsigned long ext, unsigned long fid, unsigned long arg0,
+				   unsigned long arg1, unsigned long arg2)
+{
+	/* The SBI calling convention: a7 extension, a6 function, a0-a2 in, a0/a1 out. */
+	register unsigned long a0 __asm__("a0") = arg0;
+	register unsigned long a1 __asm__("a1") = arg1;
+	register unsigned long a2 __asm__("a2") = arg2;
+	register unsigned long a6 __asm__("a6") = fid;
+	register unsigned long a7 __asm__("a7") = ext;
+
+	__asm__ volatile("ecall" : "+r"(a0), "+r"(a1) : "r"(a2), "r"(a6), "r"(a7) : "memory");
+	return (struct riscv_sbiret){ (long)a0, (long)a1 };
 }

@@ -8,6 +8,7 @@
  */
 #include "../../arch.h"
 #include "../../loader.h"
+#include "x86.h"
 
 #include <base/printf.h>
 #include <base/string.h>
@@ -21,16 +22,8 @@
 #define PTE_NX	 (UINT64_C(1) << 63)
 #define PTE_ADDR UINT64_C(0x000ffffffffff000)
 
-#define HHDM_4LEVEL UINT64_C(0xffff800000000000)
-
-/* IA32_PAT as Limine sets it: PA0 WB, PA1 WT, PA2 UC-, PA3 UC, PA4 WP, PA5 WC. */
-#define MSR_PAT	   0x277
-#define PAT_LIMINE UINT64_C(0x0000010500070406)
-#define MSR_EFER   0xc0000080
-#define EFER_NXE   (UINT64_C(1) << 11)
-#define CR0_WP	   (UINT64_C(1) << 16)
 /* PAT index 5 (WC) in a 4 KiB PTE: PAT=1, PCD=0, PWT=1. */
-#define PTE_WC	   (PTE_PAT | PTE_PWT)
+#define PTE_WC (PTE_PAT | PTE_PWT)
 
 const uint16_t arch_elf_machine = 62; /* EM_X86_64 */
 
@@ -38,24 +31,6 @@ static uint64_t root;	      /* the kernel's PML4 */
 static uint64_t transitional; /* PML4 for the switch: root + the stub identity-mapped */
 static uint64_t gdt_phys;
 static bool has_nx, has_1g;
-
-static void cpuid(uint32_t leaf, uint32_t *a, uint32_t *b, uint32_t *c, uint32_t *d)
-{
-	__asm__ volatile("cpuid" : "=a"(*a), "=b"(*b), "=c"(*c), "=d"(*d) : "a"(leaf), "c"(0));
-}
-
-static uint64_t rdmsr(uint32_t msr)
-{
-	uint32_t lo, hi;
-
-	__asm__ volatile("rdmsr" : "=a"(lo), "=d"(hi) : "c"(msr));
-	return (uint64_t)hi << 32 | lo;
-}
-
-static void wrmsr(uint32_t msr, uint64_t v)
-{
-	__asm__ volatile("wrmsr" ::"c"(msr), "a"((uint32_t)v), "d"((uint32_t)(v >> 32)));
-}
 
 int arch_paging_init(uint64_t min_mode, uint64_t max_mode, char *err, size_t err_size)
 {
@@ -78,6 +53,16 @@ int arch_paging_init(uint64_t min_mode, uint64_t max_mode, char *err, size_t err
 		return -1;
 	}
 	return 0;
+}
+
+uint64_t x86_kernel_pml4(void)
+{
+	return root;
+}
+
+bool x86_has_nx(void)
+{
+	return has_nx;
 }
 
 uint64_t arch_paging_mode(void)
@@ -171,7 +156,7 @@ __noreturn void x86_handoff(uint64_t transitional_cr3, uint64_t cr3, const void 
 			    uint64_t high, uint64_t entry, uint64_t stack_top);
 
 /* The protocol's GDT (fact sheet 6.2): the kernel runs with CS 0x28, data 0x30. */
-static const uint64_t limine_gdt[7] = {
+const uint64_t x86_limine_gdt[7] = {
 	0,
 	UINT64_C(0x00009b000000ffff), /* 0x08 16-bit code */
 	UINT64_C(0x000093000000ffff), /* 0x10 16-bit data */
@@ -194,8 +179,8 @@ int arch_prepare_handoff(char *err, size_t err_size)
 		snprintf(err, err_size, "out of memory for the hand-off");
 		return -1;
 	}
-	memcpy((void *)(uintptr_t)gdt_phys, limine_gdt, sizeof(limine_gdt));
-	gdtr.limit = sizeof(limine_gdt) - 1;
+	memcpy((void *)(uintptr_t)gdt_phys, x86_limine_gdt, sizeof(x86_limine_gdt));
+	gdtr.limit = sizeof(x86_limine_gdt) - 1;
 	gdtr.base = gdt_phys + HHDM_4LEVEL;
 
 	/*
