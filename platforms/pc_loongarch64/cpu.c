@@ -3,21 +3,14 @@
  */
 #include <core/acpi.h>
 #include <core/boot_info.h>
+#include <core/cpu.h>
 #include <core/log.h>
+#include <core/pmm.h>
 #include <hal/cpu.h>
+#include <hal/trap.h>
+#include <kernel/panic.h>
 
-#define CSR_CRMD  0x0
-#define CSR_PRMD  0x1
-#define CSR_ESTAT 0x5
-#define CSR_ERA	  0x6
-#define CSR_BADV  0x7
-#define CSR_PGDL  0x19
-#define CSR_PGDH  0x1a
-#define CRMD_IE	  (1UL << 2)
-
-/* CPUCFG words that give the stable counter's frequency: FREQ * MUL / DIV. */
-#define CPUCFG_CC_FREQ	 4
-#define CPUCFG_CC_MULDIV 5
+#include "loongarch.h"
 
 /*
  * The lowest address a kernel stack frame can have: the HHDM base, where
@@ -27,25 +20,10 @@
  */
 #define KERNEL_SPACE_BASE UINT64_C(0xffff000000000000)
 
-#define csr_read(csr)                                                   \
-	({                                                              \
-		unsigned long v_;                                       \
-		__asm__ volatile("csrrd %0, %1" : "=r"(v_) : "i"(csr)); \
-		v_;                                                     \
-	})
-
-/*
- * csrxchg rd, rj, csr writes the bits of rd selected by the mask in rj into
- * the CSR and returns the CSR's old value in rd. rj must not be $r0 or $r1
- * (those encodings mean csrrd and csrwr), and clang 19 has no constraint
- * that excludes them, so the mask is pinned to $t0.
- */
+/* Write CRMD.IE (`ie` is CRMD_IE or 0) and return the old CRMD. */
 static unsigned long crmd_ie_exchange(unsigned long ie)
 {
-	register unsigned long mask __asm__("$t0") = CRMD_IE;
-
-	__asm__ volatile("csrxchg %0, %1, %2" : "+r"(ie) : "r"(mask), "i"(CSR_CRMD) : "memory");
-	return ie;
+	return csr_xchg(CSR_CRMD, ie, CRMD_IE);
 }
 
 __noreturn void hal_cpu_halt(void)
@@ -55,9 +33,57 @@ __noreturn void hal_cpu_halt(void)
 		__asm__ volatile("idle 0" ::: "memory");
 }
 
-unsigned hal_cpu_id(void)
+/*
+ * The per-CPU register is $r21, which the LoongArch psABI reserves: clang
+ * never allocates it, so once set it keeps the CPU's pointer in kernel
+ * mode. vectors.S keeps it across traps (never restored from a kernel
+ * frame: the thread may come back on another CPU); SAVE1 holds a copy for
+ * entries from user mode. The asm is volatile so that every call reads the
+ * register again: a thread that migrated must not reuse an old value.
+ */
+struct cpu *hal_cpu_local(void)
 {
-	return 0; /* one CPU until SMP bring-up (scheduling work) */
+	struct cpu *c;
+
+	__asm__ volatile("move %0, $r21" : "=r"(c));
+	return c;
+}
+
+void hal_cpu_init(struct cpu *cpu)
+{
+	unsigned long irq = hal_irq_save();
+
+	/*
+	 * A secondary CPU came through hal_cpu_entry (smp.S), which already
+	 * moved it to the kernel's page tables and refill handler; its
+	 * vectors get the boot CPU's setup here.
+	 */
+	if (cpu->id != 0)
+		hal_trap_init();
+	__asm__ volatile("move $r21, %0" : : "r"(cpu) : "memory");
+	csr_write(CSR_SAVE1, (uintptr_t)cpu);
+
+	/* The exception stack (vectors.S): from the direct map, which never faults. */
+	uint64_t stack = pmm_alloc_pages(LA_EXC_STACK_SIZE / PMM_PAGE_SIZE, 1);
+
+	if (stack == 0)
+		panic("cpu %u: no memory for its exception stack", cpu->id);
+	uintptr_t top = (uintptr_t)phys_to_virt(stack) + LA_EXC_STACK_SIZE;
+
+	cpu->arch[LA_CPU_EXC_STACK] = top;
+	csr_write(CSR_SAVE2, top);
+
+	la_timer_init_cpu();
+	la_irq_init_cpu();
+	hal_irq_restore(irq);
+}
+
+/* context.S: a thread's entry function returned, which the contract forbids. */
+__noreturn void la_thread_returned(uintptr_t entry);
+
+__noreturn void la_thread_returned(uintptr_t entry)
+{
+	panic("thread entry function 0x%llx returned", (unsigned long long)entry);
 }
 
 unsigned long hal_irq_save(void)
@@ -127,14 +153,6 @@ bool hal_frame_unwind(uintptr_t fp, uintptr_t *caller_fp, uintptr_t *return_addr
 	*caller_fp = frame[-2];
 	*return_address = frame[-1];
 	return true;
-}
-
-static uint32_t cpucfg(uint32_t word)
-{
-	uint32_t v;
-
-	__asm__ volatile("cpucfg %0, %1" : "=r"(v) : "r"(word));
-	return v;
 }
 
 /* Spin for about `ms` milliseconds on the stable counter (rdtime.d). */

@@ -9,12 +9,15 @@
  * hands to its allocator once it runs on its own page tables, so _start
  * moves $sp to the top of kernel_boot_stack (in .bss, 16-byte aligned,
  * KERNEL_BOOT_STACK_SIZE a multiple of 16) before any C runs.
- * It clears the frame pointer and $ra so a backtrace stops here, then
- * enters C.
+ * It clears the frame pointer and $ra so a backtrace stops here, and the
+ * per-CPU register $r21 and its copy in SAVE1, so hal_cpu_local() is NULL
+ * until hal_cpu_init(), then enters C.
  *
  * On exit: none. kernel_main never returns; if it did, the CPU halts.
  */
 #include <kernel/main.h>
+
+#include "loongarch.h"
 
 	.section .text.entry, "ax", @progbits
 	.globl	_start
@@ -25,6 +28,8 @@ _start:
 	add.d	$sp, $sp, $t0		/* the stack grows down from the top */
 	move	$fp, $zero		/* end of the frame-pointer chain */
 	move	$ra, $zero
+	move	$r21, $zero		/* no per-CPU data yet */
+	csrwr	$zero, CSR_SAVE1
 	bl	kernel_main
 	b	hal_cpu_halt
 	.size	_start, . - _start

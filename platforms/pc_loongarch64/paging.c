@@ -36,17 +36,24 @@
  *
  * TLB caveat: the TLB also caches invalid entries (the refill loads the
  * whole even/odd pair, mapped or not), so map flushes the pages it maps,
- * not only unmap and protect.
+ * not only unmap and protect. That flush is local, and another CPU may
+ * still hold an invalid (or not-dirty) entry for a page just mapped (or
+ * made writable) here. Rather than shoot down every new mapping, the
+ * page-invalid and page-modified exceptions look at the tables first
+ * (la_paging_fault_is_stale): when the entry there allows the access, the
+ * TLB entry was stale; it is dropped and the access retried.
  *
- * Not done: ASIDs (switch flushes the whole TLB), huge pages in the range
- * of unmap/protect (refused with BAD_RANGE: only the direct map has them),
- * SMP shootdowns.
+ * Not done: ASIDs (switch flushes the lower half's entries), huge pages in
+ * the range of unmap/protect (refused with BAD_RANGE: only the direct map
+ * has them). Flushes are local: the kernel sends shootdown IPIs.
  */
 #include <core/acpi.h>
 #include <core/boot_info.h>
 #include <core/pmm.h>
 #include <hal/cpu.h>
 #include <hal/paging.h>
+
+#include "loongarch.h"
 
 #define PAGE_SIZE 4096u
 #define ENTRIES	  512u
@@ -73,19 +80,6 @@
 #define UPPER_BASE UINT64_C(0xffff000000000000) /* first legal upper-half address */
 #define PHYS_END   (UINT64_C(1) << 48)
 
-/* The walker configuration (same as the loader's): see the top of the file. */
-#define PWCL_4LEVEL 0x13e4d52cu /* PT 12/9, Dir1 21/9, Dir2 30/9, 64-bit entries */
-#define PWCH_4LEVEL 0x267u	/* Dir3 39/9, no Dir4 */
-#define STLBPS_4K   12u
-
-#define CSR_PGDL      0x19
-#define CSR_PGDH      0x1a
-#define CSR_PWCL      0x1c
-#define CSR_PWCH      0x1d
-#define CSR_STLBPS    0x1e
-#define CSR_TLBRENTRY 0x88
-#define CSR_DMW0      0x180
-
 /* Above this many pages a range flush drops the whole TLB instead. */
 #define FLUSH_ALL_THRESHOLD 64
 
@@ -103,11 +97,8 @@ static uint64_t kernel_root;		/* the upper half's Dir3 table (PGDH), physical */
 static struct hal_paging *kernel_space; /* the kernel's lower-half root */
 static uint64_t invalid[LEVELS - 1];	/* invalid[l]: the shared empty table at level l */
 
-#define csr_write(csr, val)                                                        \
-	do {                                                                       \
-		unsigned long w_ = (val);                                          \
-		__asm__ volatile("csrwr %0, %1" : "+r"(w_) : "i"(csr) : "memory"); \
-	} while (0)
+/* What hal_cpu_entry (smp.S) installs on a secondary CPU before it uses its stack. */
+struct la_paging_csrs la_kernel_paging;
 
 static uint64_t *table(uint64_t phys)
 {
@@ -340,6 +331,24 @@ bool hal_paging_query(struct hal_paging *p, uint64_t va, uint64_t *pa, unsigned 
 	return true;
 }
 
+bool la_paging_fault_is_stale(uint64_t va, bool write)
+{
+	if (kernel_root == 0 || !range_ok(va, 1))
+		return false; /* the loader's tables still: nothing of ours to compare */
+	uint64_t root = va >= UPPER_BASE ? kernel_root : csr_read(CSR_PGDL) & PTE_ADDR;
+	unsigned level;
+	uint64_t *e = lookup(root, va, false, &level);
+
+	if (e == NULL)
+		return false;
+	uint64_t pte = __atomic_load_n(e, __ATOMIC_RELAXED);
+
+	if (!(pte & PTE_V) || (write && !(pte & PTE_D)))
+		return false;
+	hal_paging_flush(va & ~(uint64_t)(PAGE_SIZE - 1), 1);
+	return true;
+}
+
 struct hal_paging *hal_paging_kernel(void)
 {
 	return kernel_space;
@@ -376,9 +385,15 @@ void hal_paging_destroy(struct hal_paging *p)
 
 void hal_paging_switch(struct hal_paging *p)
 {
-	/* No ASIDs yet: the old space's entries must all go. */
+	/*
+	 * No ASIDs yet: every lower-half entry of the old space must go, on
+	 * this CPU (another CPU's TLB holds only what that CPU loaded, for the
+	 * space it runs). Op 3 drops the non-global entries, which are exactly
+	 * the lower half's (leaf_flags); the kernel half, global, stays. The
+	 * dbar orders earlier table stores before the TLB change.
+	 */
 	csr_write(CSR_PGDL, space_root(p));
-	tlb_flush_all();
+	__asm__ volatile("dbar 0\n\tinvtlb 0x3, $zero, $zero" ::: "memory");
 }
 
 /*
@@ -557,6 +572,11 @@ int hal_paging_init(const struct boot_info *bi)
 	 * address, MERRENTRY and TLBRENTRY are physical (direct-address
 	 * mode, which DMW0 does not take part in).
 	 */
+	la_kernel_paging = (struct la_paging_csrs){
+		.pgdl = lower,
+		.pgdh = kernel_root,
+		.tlbrentry = refill,
+	};
 	unsigned long irq = hal_irq_save();
 
 	csr_write(CSR_PWCL, PWCL_4LEVEL);

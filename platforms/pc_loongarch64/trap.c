@@ -2,7 +2,8 @@
  * platforms/pc_loongarch64/trap.c - HAL trap contract for loongarch64: EENTRY and decoding.
  *
  * vectors.S saves the trapped context into a struct hal_trap_frame and
- * calls la_trap(), which decodes CSR.ESTAT into a struct trap_info for
+ * calls la_trap(). Interrupts (Ecode 0) go on to la_interrupt() (irq.c);
+ * every exception is decoded from CSR.ESTAT into a struct trap_info for
  * kernel_trap(). Machine errors take their own path (la_merr_entry) and end
  * in la_machine_error(), a panic.
  */
@@ -14,12 +15,9 @@
 #include <kernel/panic.h>
 #include <stddef.h>
 
-#define CSR_ECFG      0x4
-#define CSR_EENTRY    0xc
-#define CSR_MERRENTRY 0x93
+#include "loongarch.h"
 
 #define ECFG_VS_MASK	   (7UL << 16) /* entry spacing: 0 means one entry for all */
-#define PRMD_PPLV	   3UL	       /* the trapped privilege level */
 #define MERRCTL_CAUSE(ctl) (((ctl) >> 16) & 0xff)
 
 /* ESTAT: which exception (Ecode, bits 21:16) and, for some, which variant (bits 30:22). */
@@ -28,6 +26,7 @@
 
 /* The Ecode values this file tells apart (LoongArch Vol. 1, table of exception encoding). */
 enum {
+	ECODE_INT = 0x0, /* an interrupt: ESTAT.IS says which lines */
 	ECODE_PIL = 0x1, /* page invalid for load */
 	ECODE_PIS = 0x2, /* page invalid for store */
 	ECODE_PIF = 0x3, /* page invalid for instruction fetch */
@@ -48,19 +47,9 @@ enum {
  */
 #define INSN_SIZE 4
 
-/* Built by vectors.S; the offsets are repeated there as FRAME_*. */
-struct hal_trap_frame {
-	uint64_t r[32]; /* r[0] is 0; r[3] is the trapped $sp, not the frame's */
-	uint64_t era;	/* the trapping instruction: ertn resumes here */
-	uint64_t prmd;	/* the trapped PLV (bits 1:0) and IE (bit 2) */
-	uint64_t estat; /* the cause */
-	uint64_t badv;	/* the faulting address, for address-related exceptions */
-	uint64_t badi;	/* the trapping instruction's encoding */
-	uint64_t crmd;	/* the handler's mode, for the report */
-};
-
 STATIC_ASSERT(sizeof(struct hal_trap_frame) == 304, "vectors.S: FRAME_SIZE");
 STATIC_ASSERT(sizeof(struct hal_trap_frame) % 16 == 0, "the psABI wants $sp 16-byte aligned");
+STATIC_ASSERT(offsetof(struct hal_trap_frame, r[21]) == 168, "vectors.S: FRAME_R21");
 STATIC_ASSERT(offsetof(struct hal_trap_frame, era) == 256, "vectors.S: FRAME_ERA");
 STATIC_ASSERT(offsetof(struct hal_trap_frame, prmd) == 264, "vectors.S: FRAME_PRMD");
 STATIC_ASSERT(offsetof(struct hal_trap_frame, estat) == 272, "vectors.S: FRAME_ESTAT");
@@ -73,20 +62,10 @@ extern char la_trap_entry[], la_merr_entry[];
 void la_trap(struct hal_trap_frame *f);
 __noreturn void la_machine_error(uint64_t era, uint64_t ctl);
 
-#define csr_read(csr)                                                   \
-	({                                                              \
-		unsigned long v_;                                       \
-		__asm__ volatile("csrrd %0, %1" : "=r"(v_) : "i"(csr)); \
-		v_;                                                     \
-	})
-
-/* csrwr swaps: the register gets the CSR's old value, which is dropped here. */
-#define csr_write(csr, val)                                                        \
-	do {                                                                       \
-		unsigned long w_ = (val);                                          \
-		__asm__ volatile("csrwr %0, %1" : "+r"(w_) : "i"(csr) : "memory"); \
-	} while (0)
-
+/*
+ * On every CPU: the boot CPU from kernel_main(), the others from
+ * hal_cpu_init(). No exception stack until hal_cpu_init() gives one.
+ */
 void hal_trap_init(void)
 {
 	const struct boot_info *bi = boot_info();
@@ -98,6 +77,7 @@ void hal_trap_init(void)
 	 * interrupt enables (LIE) are left as they are.
 	 */
 	csr_write(CSR_ECFG, csr_read(CSR_ECFG) & ~ECFG_VS_MASK);
+	csr_write(CSR_SAVE2, 0);
 	csr_write(CSR_EENTRY, (uintptr_t)la_trap_entry);
 
 	/*
@@ -151,6 +131,15 @@ static const char *cause_name(unsigned ecode, unsigned esubcode)
 void la_trap(struct hal_trap_frame *f)
 {
 	unsigned ecode = ESTAT_ECODE(f->estat);
+
+	if (ecode == ECODE_INT) {
+		la_interrupt(f);
+		return;
+	}
+	/* Mapped (or made writable) meanwhile, by another CPU perhaps: retry. */
+	if (ecode >= ECODE_PIL && ecode <= ECODE_PME &&
+	    la_paging_fault_is_stale(f->badv, ecode == ECODE_PIS || ecode == ECODE_PME))
+		return;
 	struct trap_info t = {
 		.kind = TRAP_OTHER,
 		.name = cause_name(ecode, ESTAT_ESUBCODE(f->estat)),

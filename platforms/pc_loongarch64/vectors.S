@@ -9,16 +9,28 @@
  *   hardware has copied the trapped PLV and IE into PRMD, the trapping
  *   instruction's address into ERA and the cause into ESTAT (plus BADV and
  *   BADI where they apply). Every general register still holds the trapped
- *   context's value, $sp included: a kernel-mode trap runs on the trapped
- *   context's own stack.
+ *   context's value, $sp included.
  *   What it does: frees $t0 through CSR.SAVE0, builds a struct
- *   hal_trap_frame (platforms/pc_loongarch64/trap.c) below the trapped
- *   $sp, 16-byte aligned as the psABI wants at a call, and calls
- *   la_trap(frame) with $sp at the frame.
+ *   hal_trap_frame (loongarch.h) 16-byte aligned, as the psABI wants at a
+ *   call, and calls la_trap(frame) with $sp at the frame. The frame goes
+ *   below the trapped $sp, on the interrupted thread's own kernel stack,
+ *   so that an interrupt handler may switch threads and come back to it
+ *   much later, possibly on another CPU. One exception: a kernel-mode page
+ *   fault whose address lies in the page the frame would be written to
+ *   (the trapped $sp's page or the one below) means that the stack itself
+ *   is gone, typically a kernel stack overflow into the unmapped guard
+ *   page below it. Writing the frame there would fault again, forever; so
+ *   that frame goes on this CPU's exception stack (top in SAVE2, SAVE3
+ *   frees $t1 for the test), where kernel_trap() can report it.
+ *   $r21 holds the per-CPU pointer in kernel mode at all times: it is
+ *   saved in the frame for the report, reloaded from SAVE1 on an entry
+ *   from user mode, and restored from the frame only on the way back to
+ *   user mode. A kernel thread may be resumed on another CPU than the one
+ *   it trapped on, so a kernel-mode frame's $r21 is stale.
  *   On exit (ertn): ERA and PRMD from the frame (la_trap may have moved
- *   ERA, e.g. past a breakpoint), every general register from the frame,
- *   $sp last; SAVE0 holds a stale value. ertn puts PRMD's PLV and IE back
- *   into CRMD and resumes at ERA.
+ *   ERA, e.g. past a breakpoint), every general register from the frame
+ *   but $r21 (see above), $sp last; SAVE0 and SAVE3 hold stale values.
+ *   ertn puts PRMD's PLV and IE back into CRMD and resumes at ERA.
  *
  * la_merr_entry: machine errors (MERRENTRY holds its physical address).
  *
@@ -37,13 +49,8 @@
  *   $a1 are lost (MERRSAVE holds the trapped $t0), the other registers are
  *   the trapped context's. It panics: there is no way back.
  */
-#define CSR_CRMD	0x0
-#define CSR_PRMD	0x1
-#define CSR_ESTAT	0x5
-#define CSR_ERA		0x6
-#define CSR_BADV	0x7
-#define CSR_BADI	0x8
-#define CSR_SAVE0	0x30
+#include "loongarch.h"
+
 #define CSR_MERRCTL	0x90
 #define CSR_MERRERA	0x94
 #define CSR_MERRSAVE	0x95
@@ -52,6 +59,7 @@
 #define MERRCTL_RETURN_PAGED	0xb00
 
 /* struct hal_trap_frame: r0-r31 at 8 * n, then the CSRs (trap.c checks these). */
+#define FRAME_R21	(21 * 8)
 #define FRAME_ERA	256
 #define FRAME_PRMD	264
 #define FRAME_ESTAT	272
@@ -59,6 +67,24 @@
 #define FRAME_BADI	288
 #define FRAME_CRMD	296
 #define FRAME_SIZE	304
+
+/*
+ * Drop this CPU's TLB entries for the frame at $sp (its first and last
+ * page), so that the frame's loads and stores below can only take TLB
+ * refills, never a page-invalid exception. A stale invalid entry (the
+ * page was mapped by another CPU after this one cached the pair: see
+ * paging.c, "TLB caveat") would otherwise raise an exception in the middle
+ * of the entry or exit, where ERA, PRMD, ESTAT and BADV hold a context not
+ * yet saved or already restored, and the nested exception would overwrite
+ * them. A refill uses its own CSRs (TLBRERA, TLBRSAVE...) and loads from
+ * the tables, which map the frame. Uses $sp only.
+ */
+.macro	FRAME_TLB_DROP
+	invtlb	0x6, $zero, $sp
+	addi.d	$sp, $sp, FRAME_SIZE - 8
+	invtlb	0x6, $zero, $sp
+	addi.d	$sp, $sp, -(FRAME_SIZE - 8)
+.endm
 
 	.text
 
@@ -68,14 +94,21 @@
 	.type	la_trap_entry, @function
 la_trap_entry:
 	csrwr	$t0, CSR_SAVE0		/* the only free-standing scratch: a CSR */
-	move	$t0, $sp		/* the trapped $sp, kept for the frame */
+	csrrd	$t0, CSR_ESTAT
+	bstrpick.d $t0, $t0, 21, 16	/* Ecode */
+	addi.d	$t0, $t0, -1
+	sltui	$t0, $t0, 7		/* Ecode 1..7: PIL, PIS, PIF, PME, PNR, PNX, PPI */
+	bnez	$t0, .Lpage_fault
+	move	$t0, $sp
 	/*
-	 * Kernel mode: the frame goes on the current stack. A trap from user
-	 * mode (PRMD.PPLV != 0) will need the thread's kernel stack here
+	 * Here $t0 is the trapped $sp and the frame goes below $sp. A trap
+	 * from user mode (PRMD.PPLV != 0) will need the thread's kernel stack
 	 * instead; nothing below depends on which stack it is.
 	 */
+.Lbuild_frame:
 	addi.d	$sp, $sp, -FRAME_SIZE
 	bstrins.d $sp, $zero, 3, 0	/* 16-byte aligned, whatever the trapped code did */
+	FRAME_TLB_DROP
 
 	st.d	$zero, $sp, 0		/* r0 reads as 0 in the frame too */
 	st.d	$t0, $sp, 3 * 8		/* r3: the trapped $sp */
@@ -98,6 +131,12 @@ la_trap_entry:
 	csrrd	$t0, CSR_CRMD
 	st.d	$t0, $sp, FRAME_CRMD
 
+	/* From user mode, $r21 is the user's: take the kernel's. */
+	ld.d	$t0, $sp, FRAME_PRMD
+	andi	$t0, $t0, PRMD_PPLV
+	beqz	$t0, 1f
+	csrrd	$r21, CSR_SAVE1
+1:
 	/*
 	 * $fp still holds the trapped frame pointer, so la_trap's frame links
 	 * into the trapped context's chain (a backtrace from inside la_trap
@@ -111,16 +150,57 @@ la_trap_entry:
 	 * breakpoint in a debugging aid, say) overwrote them. csrwr swaps, so
 	 * $t0 gets the old CSR value, which is dropped.
 	 */
+	FRAME_TLB_DROP
 	ld.d	$t0, $sp, FRAME_ERA
 	csrwr	$t0, CSR_ERA
 	ld.d	$t0, $sp, FRAME_PRMD
 	csrwr	$t0, CSR_PRMD
 
-	.irp	n, 1, 2, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31
+	/* $r21 goes back only to user mode (see the top of the file). */
+	ld.d	$t0, $sp, FRAME_PRMD
+	andi	$t0, $t0, PRMD_PPLV
+	beqz	$t0, 1f
+	ld.d	$r21, $sp, FRAME_R21
+1:
+	.irp	n, 1, 2, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31
 	ld.d	$r\n, $sp, \n * 8
 	.endr
 	ld.d	$sp, $sp, 3 * 8		/* last: the frame is gone from here on */
 	ertn
+
+	/*
+	 * A page fault: is it the stack the frame would go to? In kernel mode,
+	 * when BADV is in the page of $sp - 1 or of $sp - FRAME_SIZE - 16 (the
+	 * lowest byte the aligned frame can reach), switch to the exception
+	 * stack, unless already on it (a fault while handling one nests there).
+	 */
+.Lpage_fault:
+	csrwr	$t1, CSR_SAVE3
+	csrrd	$t0, CSR_PRMD
+	andi	$t0, $t0, PRMD_PPLV
+	bnez	$t0, .Lthis_stack
+	csrrd	$t0, CSR_BADV
+	srli.d	$t0, $t0, 12
+	addi.d	$t1, $sp, -1
+	srli.d	$t1, $t1, 12
+	beq	$t0, $t1, .Lstack_gone
+	addi.d	$t1, $sp, -(FRAME_SIZE + 16)
+	srli.d	$t1, $t1, 12
+	bne	$t0, $t1, .Lthis_stack
+.Lstack_gone:
+	csrrd	$t1, CSR_SAVE2
+	beqz	$t1, .Lthis_stack	/* no exception stack yet: nothing better to try */
+	sub.d	$t0, $t1, $sp
+	srli.d	$t0, $t0, LA_EXC_STACK_SHIFT
+	beqz	$t0, .Lthis_stack	/* $sp is on the exception stack already */
+	move	$t0, $sp
+	move	$sp, $t1
+	csrrd	$t1, CSR_SAVE3
+	b	.Lbuild_frame
+.Lthis_stack:
+	csrrd	$t1, CSR_SAVE3
+	move	$t0, $sp
+	b	.Lbuild_frame
 	.size	la_trap_entry, . - la_trap_entry
 
 	/*

@@ -38,6 +38,7 @@
  */
 #include "../../arch.h"
 #include "../../loader.h"
+#include "loongarch64.h"
 
 #include <base/printf.h>
 #include <base/string.h>
@@ -226,6 +227,13 @@ int arch_prepare_handoff(char *err, size_t err_size)
 	memcpy((void *)(uintptr_t)refill_page, la_tlb_refill, size);
 	arch_sync_icache(refill_page, size);
 	return 0;
+}
+
+void la_paging_roots(uint64_t *pgdl, uint64_t *pgdh, uint64_t *tlbrentry)
+{
+	*pgdl = invalid[LEVELS - 1];
+	*pgdh = root;
+	*tlbrentry = refill_page;
 }
 
 void arch_handoff(uint64_t entry, uint64_t stack_top)
