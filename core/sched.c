@@ -833,7 +833,10 @@ enum wait_result wait_queue_wait_locked(struct wait_queue *wq, uint64_t deadline
 		return WAIT_TIMEOUT;
 	t->wait_flags = flags;
 	t->wake_result = WAIT_WOKEN;
-	list_push_back(&wq->waiters, &t->link);
+	if (flags & WAIT_FRONT)
+		list_push_front(&wq->waiters, &t->link);
+	else
+		list_push_back(&wq->waiters, &t->link);
 	t->state = THREAD_BLOCKED;
 	__atomic_store_n(&t->wq, wq, __ATOMIC_SEQ_CST);
 	/* thread_cancel() may have set the flag before it could see t->wq. */

@@ -15,16 +15,19 @@ void mutex_lock(struct mutex *m)
 {
 	struct thread *self = thread_current();
 	unsigned long flags = spin_lock_irqsave(&m->wq.lock);
+	unsigned wait_flags = 0;
 
 	if (m->owner == self)
 		PANIC("mutex %s: thread %s locks it again", m->name, self->name);
-	if (m->owner == NULL) {
-		m->owner = self;
-	} else {
-		/* mutex_unlock() makes us the owner before it wakes us. */
-		while (m->owner != self)
-			wait_queue_wait_locked(&m->wq, WAIT_FOREVER, 0);
+	/*
+	 * A woken waiter competes with running threads for the mutex; one
+	 * that loses waits again at the front, so waiters keep their order.
+	 */
+	while (m->owner != NULL) {
+		wait_queue_wait_locked(&m->wq, WAIT_FOREVER, wait_flags);
+		wait_flags = WAIT_FRONT;
 	}
+	m->owner = self;
 	spin_unlock_irqrestore(&m->wq.lock, flags);
 }
 
@@ -46,12 +49,8 @@ void mutex_unlock(struct mutex *m)
 
 	if (m->owner != self)
 		PANIC("mutex %s: thread %s unlocks it but does not hold it", m->name, self->name);
-	struct list_node *n = list_first(&m->wq.waiters);
-
-	/* Hand-off: the first waiter owns the mutex before it even runs. */
-	m->owner = n != NULL ? list_entry(n, struct thread, link) : NULL;
-	if (n != NULL)
-		wait_queue_wake_one_locked(&m->wq);
+	m->owner = NULL;
+	wait_queue_wake_one_locked(&m->wq);
 	spin_unlock_irqrestore(&m->wq.lock, flags);
 }
 

@@ -102,6 +102,7 @@ enum wait_result {
 };
 
 #define WAIT_CANCELLABLE (1u << 0) /* thread_cancel() ends this wait */
+#define WAIT_FRONT	 (1u << 1) /* queue at the head: a woken waiter that must wait again */
 #define WAIT_FOREVER	 UINT64_MAX
 
 /* The exit value a joiner sees for a cancelled thread. */

@@ -7,10 +7,13 @@
  * handler, never with a spinlock held or interrupts masked).
  *
  * A mutex has an owner: only the thread that locked it may unlock it, and
- * locking it twice from one thread is a bug; both panic. Unlocking hands
- * the mutex to the first waiter directly (FIFO, no barging), so a waiter
- * cannot starve. Mutex waits are not cancellation points: a thread that
- * holds resources must be able to reach its cleanup.
+ * locking it twice from one thread is a bug; both panic. Unlocking frees
+ * the mutex and wakes the first waiter, which takes it unless a running
+ * thread got there first; a waiter that loses waits again at the front,
+ * so waiters are served in their order. Handing the mutex to a sleeping
+ * waiter instead would make every other thread wait for that one to be
+ * scheduled (a lock convoy). Mutex waits are not cancellation points: a
+ * thread that holds resources must be able to reach its cleanup.
  *
  * A semaphore counts: semaphore_post() adds one and wakes a waiter,
  * semaphore_wait() takes one or blocks until it can. semaphore_wait() is

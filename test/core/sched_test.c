@@ -537,7 +537,7 @@ static void lock_note_unlock(void *arg)
 	mutex_unlock(&mtx);
 }
 
-Test(sched, a_mutex_is_handed_to_its_waiters_in_order)
+Test(sched, a_mutex_serves_its_waiters_in_order)
 {
 	trace_len = 0;
 	mutex_init(&mtx, "test");
@@ -552,6 +552,41 @@ Test(sched, a_mutex_is_handed_to_its_waiters_in_order)
 	cr_assert_null(mtx.owner);
 	sched_reap();
 	cr_assert_eq(released, 4);
+}
+
+static void lock_twice_barging(void *arg)
+{
+	(void)arg;
+	mutex_lock(&mtx);
+	note('a');
+	thread_yield();	    /* b and c queue up */
+	mutex_unlock(&mtx); /* wakes b ... */
+	mutex_lock(&mtx);   /* ... but a, still running, takes it first */
+	note('A');
+	thread_yield(); /* b runs, finds it taken, waits again at the front */
+	mutex_unlock(&mtx);
+}
+
+Test(sched, a_running_thread_may_take_a_mutex_before_a_woken_waiter)
+{
+	trace_len = 0;
+	mutex_init(&mtx, "test");
+	struct thread *a = make("a", lock_twice_barging, NULL, 8);
+	struct thread *b = make("b", lock_note_unlock, (void *)'b', 8);
+	struct thread *c = make("c", lock_note_unlock, (void *)'c', 8);
+
+	thread_detach(a);
+	thread_detach(b);
+	thread_detach(c);
+	thread_start(a);
+	thread_start(b);
+	thread_start(c);
+	run_cpu0();
+	/* b, woken first and beaten by a, still comes before c. */
+	cr_assert_str_eq(trace, "aAbc");
+	cr_assert_null(mtx.owner);
+	sched_reap();
+	cr_assert_eq(released, 3);
 }
 
 Test(sched, semaphores_count)
