@@ -29,6 +29,7 @@ static void report(const char *name, uint64_t total_ns, unsigned ops)
 /* ---- switch round trip on one CPU */
 
 static volatile bool pong_stop;
+static uint64_t pong_t0, pong_t1, pong_switches;
 
 static void yielder(void *arg)
 {
@@ -37,10 +38,27 @@ static void yielder(void *arg)
 		thread_yield();
 }
 
+/* The measuring half of the pair: each of its yields is one round trip. */
+static void yielder_measuring(void *arg)
+{
+	(void)arg;
+	for (int i = 0; i < 50; i++)
+		thread_yield(); /* warm up: both threads have run */
+	uint64_t s0 = cpu_current()->counters.context_switches;
+
+	pong_t0 = hal_clock_ns();
+	for (int i = 0; i < ROUNDS; i++)
+		thread_yield();
+	pong_t1 = hal_clock_ns();
+	pong_switches = cpu_current()->counters.context_switches - s0; /* pinned: same CPU */
+	pong_stop = true;
+}
+
 /*
- * Two threads at the top priority, pinned to one CPU, yield to each other:
- * one round trip is two switches. With `spaces`, each runs in its own
- * address space, so every switch also loads page tables.
+ * Two threads near the top priority, pinned to one CPU, yield to each
+ * other: one round trip is two switches, timed by one of them while the
+ * other CPUs sleep (the caller waits in thread_join). With `spaces`, each
+ * runs in its own address space, so every switch also loads page tables.
  */
 static bool switch_round_trip(const char *name, bool spaces)
 {
@@ -50,7 +68,7 @@ static bool switch_round_trip(const char *name, bool spaces)
 	unsigned cpu = cpu_count > 1 ? 1 : 0;
 	bool ok = true;
 
-	/* The measuring thread stays off the CPU the pair monopolises. */
+	/* Off the pair's CPU: they would starve this thread there before both started. */
 	if (cpu_count > 1)
 		thread_set_affinity(self, 1);
 
@@ -59,29 +77,17 @@ static bool switch_round_trip(const char *name, bool spaces)
 			ok = false;
 	}
 	pong_stop = false;
+	pong_t0 = pong_t1 = 0;
 	for (int i = 0; i < 2; i++) {
-		th[i] = kthread_create("pingpong", yielder, NULL);
+		th[i] = kthread_create("pingpong", i == 0 ? yielder_measuring : yielder, NULL);
 		if (th[i] == NULL)
 			return false;
 		th[i]->space = space[i];
 		thread_set_priority(th[i], SCHED_PRIORITIES - 2);
 		thread_set_affinity(th[i], UINT64_C(1) << cpu);
 	}
-	uint64_t before = cpu_get(cpu)->counters.context_switches;
-
+	thread_start(th[1]); /* the plain one first: the measuring one then always has a partner */
 	thread_start(th[0]);
-	thread_start(th[1]);
-	thread_sleep_ns(5000000); /* warm up */
-	uint64_t s0 = __atomic_load_n(&cpu_get(cpu)->counters.context_switches, __ATOMIC_RELAXED);
-	uint64_t t0 = hal_clock_ns();
-
-	while (__atomic_load_n(&cpu_get(cpu)->counters.context_switches, __ATOMIC_RELAXED) <
-	       s0 + 2 * ROUNDS)
-		thread_sleep_ns(1000000);
-	uint64_t t1 = hal_clock_ns();
-	uint64_t s1 = __atomic_load_n(&cpu_get(cpu)->counters.context_switches, __ATOMIC_RELAXED);
-
-	pong_stop = true;
 	thread_join(th[0], NULL);
 	thread_join(th[1], NULL);
 	thread_set_affinity(self, __atomic_load_n(&sched_online_mask, __ATOMIC_ACQUIRE));
@@ -89,9 +95,9 @@ static bool switch_round_trip(const char *name, bool spaces)
 		if (space[i] != NULL)
 			hal_paging_destroy(space[i]);
 	}
-	if (s1 <= before)
-		return false;
-	report(name, (t1 - t0) * 2, (unsigned)(s1 - s0));
+	if (pong_t1 <= pong_t0 || pong_switches != 2 * ROUNDS)
+		return false; /* every yield must have been two real switches */
+	report(name, pong_t1 - pong_t0, ROUNDS);
 	return ok;
 }
 
