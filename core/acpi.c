@@ -5,68 +5,11 @@
 #include <core/acpi.h>
 #include <core/boot_info.h>
 
-struct rsdp {
-	char signature[8]; /* "RSD PTR " */
-	uint8_t checksum;
-	char oem_id[6];
-	uint8_t revision; /* 0: ACPI 1.0 (RSDT only); 2+: XSDT */
-	uint32_t rsdt;
-	uint32_t length;
-	uint64_t xsdt;
-	uint8_t extended_checksum;
-	uint8_t reserved[3];
-} __packed;
-
-static bool checksum_ok(const void *p, size_t len)
-{
-	const uint8_t *b = p;
-	uint8_t sum = 0;
-
-	for (size_t i = 0; i < len; i++)
-		sum += b[i];
-	return sum == 0;
-}
-
-static const struct acpi_sdt_header *table_at(uint64_t phys)
-{
-	if (phys == 0)
-		return NULL;
-	const struct acpi_sdt_header *h = phys_to_virt(phys);
-
-	if (h->length < sizeof(*h) || h->length > (64u << 20) || !checksum_ok(h, h->length))
-		return NULL;
-	return h;
-}
-
 const struct acpi_sdt_header *acpi_find_table(const char *signature)
 {
-	uint64_t rsdp_phys = boot_info()->rsdp_phys;
+	const struct boot_info *bi = boot_info();
 
-	if (rsdp_phys == 0)
-		return NULL;
-	const struct rsdp *rsdp = phys_to_virt(rsdp_phys);
-
-	if (memcmp(rsdp->signature, "RSD PTR ", 8) != 0 || !checksum_ok(rsdp, 20))
-		return NULL;
-	bool xsdt = rsdp->revision >= 2 && rsdp->xsdt != 0;
-	const struct acpi_sdt_header *root = table_at(xsdt ? rsdp->xsdt : rsdp->rsdt);
-
-	if (root == NULL)
-		return NULL;
-	size_t entry_size = xsdt ? 8 : 4;
-	size_t count = (root->length - sizeof(*root)) / entry_size;
-	const uint8_t *entries = (const uint8_t *)(root + 1);
-
-	for (size_t i = 0; i < count; i++) {
-		uint64_t phys = 0;
-
-		memcpy(&phys, entries + i * entry_size, entry_size); /* little-endian */
-		const struct acpi_sdt_header *t = table_at(phys);
-
-		if (t != NULL && memcmp(t->signature, signature, 4) == 0)
-			return t;
-	}
-	return NULL;
+	return acpi_find_table_at(bi->rsdp_phys, bi->hhdm_offset, signature);
 }
 
 bool acpi_spcr(uint8_t *interface_type, struct acpi_gas *base)
@@ -171,7 +114,7 @@ bool acpi_s5(struct acpi_s5 *out)
 	if (out->pm1a_cnt.address == 0 && out->sleep_control.address == 0)
 		return false;
 
-	const struct acpi_sdt_header *d = table_at(dsdt);
+	const struct acpi_sdt_header *d = acpi_table_at(dsdt, boot_info()->hhdm_offset);
 
 	if (d == NULL)
 		return false;

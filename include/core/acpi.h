@@ -43,6 +43,17 @@ struct acpi_gas {
  */
 const struct acpi_sdt_header *acpi_find_table(const char *signature);
 
+/*
+ * The same search from an explicit RSDP, reading physical address p at
+ * p + offset: the direct map's offset in the kernel, 0 in the UEFI loader
+ * (which runs identity-mapped). core/acpi_tables.c; needs only base/.
+ */
+const struct acpi_sdt_header *acpi_find_table_at(uint64_t rsdp_phys, uint64_t offset,
+						 const char *signature);
+
+/* The table at physical address phys (read at phys + offset) if its length and checksum hold. */
+const struct acpi_sdt_header *acpi_table_at(uint64_t phys, uint64_t offset);
+
 /* SPCR interface types this kernel drives. */
 #define ACPI_SPCR_16550	    0x00
 #define ACPI_SPCR_PL011	    0x03

@@ -26,6 +26,7 @@
 
 #include <base/printf.h>
 #include <base/string.h>
+#include <core/acpi.h>
 #include <core/fdt.h>
 
 /* MPIDR_EL1 affinity fields: Aff3 (39:32) and Aff2..Aff0 (23:0). */
@@ -53,16 +54,7 @@ static struct {
 	uint8_t proto[TRAMP_BLOCK_SIZE]; /* what every block starts as */
 } mp;
 
-/* ---- ACPI: RSDP -> XSDT (or RSDT) -> MADT, FADT; the loader reads them at their physical
- * addresses. */
-
-struct sdt_header {
-	char signature[4];
-	uint32_t length;
-	uint8_t revision, checksum;
-	char oem_id[6], oem_table_id[8];
-	uint32_t oem_revision, creator_id, creator_revision;
-} __packed;
+/* ---- ACPI: the MADT and FADT fields used here (the tables: core/acpi_tables.c). */
 
 #define MADT_ENTRIES	   44 /* after the header: local interrupt controller address, flags */
 #define MADT_GICC	   0x0b
@@ -75,58 +67,15 @@ struct sdt_header {
 #define ARM_BOOT_PSCI	   (1u << 0)
 #define ARM_BOOT_PSCI_HVC  (1u << 1)
 
-static bool checksum_ok(const void *p, size_t len)
+/* The loader reads the tables at their physical addresses: offset 0. */
+static const struct acpi_sdt_header *acpi_table(uint64_t rsdp_phys, const char *signature)
 {
-	const uint8_t *b = p;
-	uint8_t sum = 0;
-
-	for (size_t i = 0; i < len; i++)
-		sum += b[i];
-	return sum == 0;
-}
-
-static const struct sdt_header *sdt_at(uint64_t phys)
-{
-	const struct sdt_header *h = (const void *)(uintptr_t)phys;
-
-	if (phys == 0 || h->length < sizeof(*h) || h->length > (64u << 20) ||
-	    !checksum_ok(h, h->length))
-		return NULL;
-	return h;
-}
-
-static const struct sdt_header *acpi_table(uint64_t rsdp_phys, const char *signature)
-{
-	const uint8_t *rsdp = (const void *)(uintptr_t)rsdp_phys;
-	uint32_t rsdt = 0;
-	uint64_t xsdt = 0;
-
-	if (rsdp == NULL || memcmp(rsdp, "RSD PTR ", 8) != 0 || !checksum_ok(rsdp, 20))
-		return NULL;
-	memcpy(&rsdt, rsdp + 16, 4);
-	if (rsdp[15] >= 2)
-		memcpy(&xsdt, rsdp + 24, 8);
-
-	const struct sdt_header *root = sdt_at(xsdt != 0 ? xsdt : rsdt);
-	size_t entry_size = xsdt != 0 ? 8 : 4;
-
-	if (root == NULL)
-		return NULL;
-	for (size_t off = sizeof(*root); off + entry_size <= root->length; off += entry_size) {
-		uint64_t phys = 0;
-
-		memcpy(&phys, (const uint8_t *)root + off, entry_size);
-		const struct sdt_header *t = sdt_at(phys);
-
-		if (t != NULL && memcmp(t->signature, signature, 4) == 0)
-			return t;
-	}
-	return NULL;
+	return acpi_find_table_at(rsdp_phys, 0, signature);
 }
 
 static int acpi_conduit(uint64_t rsdp_phys)
 {
-	const struct sdt_header *fadt = acpi_table(rsdp_phys, "FACP");
+	const struct acpi_sdt_header *fadt = acpi_table(rsdp_phys, "FACP");
 	uint16_t flags;
 
 	if (fadt == NULL || fadt->length < FADT_ARM_BOOT_ARCH + 2)
@@ -140,7 +89,7 @@ static int acpi_conduit(uint64_t rsdp_phys)
 /* The enabled GICC entries of the MADT; false when there is no MADT. */
 static bool acpi_cpus(uint64_t rsdp_phys, struct loader_cpu *cpus, size_t max, size_t *count)
 {
-	const struct sdt_header *madt = acpi_table(rsdp_phys, "APIC");
+	const struct acpi_sdt_header *madt = acpi_table(rsdp_phys, "APIC");
 
 	if (madt == NULL)
 		return false;

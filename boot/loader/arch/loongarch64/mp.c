@@ -34,6 +34,7 @@
 
 #include <base/printf.h>
 #include <base/string.h>
+#include <core/acpi.h>
 #include <kernel/limine.h>
 
 #define CSR_CPUID  0x20
@@ -91,48 +92,10 @@ static uint32_t read_u32(const uint8_t *p)
 	return v;
 }
 
-static uint64_t read_u64(const uint8_t *p)
-{
-	uint64_t v;
-
-	memcpy(&v, p, sizeof(v));
-	return v;
-}
-
-static bool checksum_ok(const uint8_t *p, size_t len)
-{
-	uint8_t sum = 0;
-
-	for (size_t i = 0; i < len; i++)
-		sum += p[i];
-	return sum == 0;
-}
-
-/* The ACPI table with this signature (identity pointer), or NULL. */
+/* The ACPI table with this signature (identity pointer: offset 0), or NULL. */
 static const uint8_t *acpi_table(uint64_t rsdp_phys, const char *sig)
 {
-	const uint8_t *rsdp = (const uint8_t *)(uintptr_t)rsdp_phys;
-
-	if (rsdp == NULL || memcmp(rsdp, "RSD PTR ", 8) != 0 || !checksum_ok(rsdp, 20))
-		return NULL;
-	/* Offsets 15 revision, 16 RSDT (32-bit), 24 XSDT (64-bit, revision 2+). */
-	bool xsdt = rsdp[15] >= 2 && read_u64(rsdp + 24) != 0;
-	const uint8_t *root =
-		(const uint8_t *)(uintptr_t)(xsdt ? read_u64(rsdp + 24) : read_u32(rsdp + 16));
-
-	if (root == NULL || read_u32(root + 4) < 36 || !checksum_ok(root, read_u32(root + 4)))
-		return NULL;
-	size_t entry = xsdt ? 8 : 4, count = (read_u32(root + 4) - 36) / entry;
-
-	for (size_t i = 0; i < count; i++) {
-		const uint8_t *p = root + 36 + i * entry;
-		const uint8_t *t = (const uint8_t *)(uintptr_t)(xsdt ? read_u64(p) : read_u32(p));
-
-		if (t != NULL && memcmp(t, sig, 4) == 0 && read_u32(t + 4) >= 36 &&
-		    checksum_ok(t, read_u32(t + 4)))
-			return t;
-	}
-	return NULL;
+	return (const uint8_t *)acpi_find_table_at(rsdp_phys, 0, sig);
 }
 
 static uint64_t csr_cpuid(void)

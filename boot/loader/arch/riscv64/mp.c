@@ -28,6 +28,7 @@
 
 #include <base/printf.h>
 #include <base/string.h>
+#include <core/acpi.h>
 #include <core/fdt.h>
 
 #define SBI_EXT_HSM	      0x48534D /* "HSM": hart state management */
@@ -129,46 +130,14 @@ static size_t harts_from_fdt(const struct fdt *f, struct loader_cpu *cpus, size_
 	return n;
 }
 
-/* ACPI, read through the firmware's identity mapping. */
-struct acpi_header {
-	char signature[4];
-	uint32_t length;
-	uint8_t revision, checksum;
-	char oem[6], oem_table[8];
-	uint32_t oem_revision, creator, creator_revision;
-} __packed;
-
+/* ACPI, read through the firmware's identity mapping (offset 0): the MADT's RINTC entries. */
 #define MADT_RINTC	     0x18
 #define RINTC_ENABLED	     (1u << 0)
 #define RINTC_ONLINE_CAPABLE (1u << 1)
 
-/* The XSDT's table with `sig`, or NULL. Checksums are the kernel's to doubt. */
-static const struct acpi_header *acpi_table(uint64_t rsdp, const char *sig)
-{
-	const uint8_t *r = (const uint8_t *)(uintptr_t)rsdp;
-	uint64_t xsdt;
-
-	if (r[15] < 2)
-		return NULL; /* ACPI 1.0 has no XSDT, and no RINTC either */
-	memcpy(&xsdt, r + 24, 8);
-	const struct acpi_header *x = (const void *)(uintptr_t)xsdt;
-
-	if (xsdt == 0 || memcmp(x->signature, "XSDT", 4) != 0)
-		return NULL;
-	for (uint32_t off = sizeof(*x); off + 8 <= x->length; off += 8) {
-		uint64_t p;
-
-		memcpy(&p, (const uint8_t *)x + off, 8);
-		if (p != 0 &&
-		    memcmp(((const struct acpi_header *)(uintptr_t)p)->signature, sig, 4) == 0)
-			return (const void *)(uintptr_t)p;
-	}
-	return NULL;
-}
-
 static size_t harts_from_madt(uint64_t rsdp, struct loader_cpu *cpus, size_t max)
 {
-	const struct acpi_header *madt = rsdp != 0 ? acpi_table(rsdp, "APIC") : NULL;
+	const struct acpi_sdt_header *madt = rsdp != 0 ? acpi_find_table_at(rsdp, 0, "APIC") : NULL;
 	size_t n = 0;
 
 	if (madt == NULL)

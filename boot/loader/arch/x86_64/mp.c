@@ -20,26 +20,9 @@
 
 #include <base/printf.h>
 #include <base/string.h>
+#include <core/acpi.h>
 
-/* ACPI: the RSDP, the system description tables and the MADT entries used here. */
-struct rsdp {
-	char signature[8];
-	uint8_t checksum;
-	char oem_id[6];
-	uint8_t revision; /* 0: ACPI 1.0 (RSDT only); 2 and up: XSDT */
-	uint32_t rsdt;
-	uint32_t length;
-	uint64_t xsdt;
-} __packed;
-
-struct sdt_header {
-	char signature[4];
-	uint32_t length;
-	uint8_t revision, checksum;
-	char oem_id[6], oem_table_id[8];
-	uint32_t oem_revision, creator_id, creator_revision;
-} __packed;
-
+/* The MADT entries used here (the table itself: core/acpi_tables.c). */
 #define MADT_ENTRIES 44 /* header, local APIC address, flags */
 #define MADT_LAPIC   0	/* u8 processor UID, u8 APIC ID, u32 flags */
 #define MADT_X2APIC  9	/* u16 reserved, u32 x2APIC ID, u32 flags, u32 processor UID */
@@ -70,40 +53,11 @@ static struct {
 	volatile uint32_t *lapic;
 } ap;
 
-static bool checksum_ok(const void *p, size_t len)
+static const struct acpi_sdt_header *find_madt(uint64_t rsdp_phys)
 {
-	const uint8_t *b = p;
-	uint8_t sum = 0;
+	const struct acpi_sdt_header *t = acpi_find_table_at(rsdp_phys, 0, "APIC");
 
-	for (size_t i = 0; i < len; i++)
-		sum += b[i];
-	return sum == 0;
-}
-
-static const struct sdt_header *find_madt(uint64_t rsdp_phys)
-{
-	const struct rsdp *r = (const void *)(uintptr_t)rsdp_phys;
-
-	if (rsdp_phys == 0 || memcmp(r->signature, "RSD PTR ", 8) != 0)
-		return NULL;
-	bool xsdt = r->revision >= 2 && r->xsdt != 0;
-	const struct sdt_header *root =
-		(const void *)(uintptr_t)(xsdt ? r->xsdt : (uint64_t)r->rsdt);
-	size_t width = xsdt ? 8 : 4;
-	size_t count = (root->length - sizeof(*root)) / width;
-	const uint8_t *entries = (const uint8_t *)(root + 1);
-
-	for (size_t i = 0; i < count; i++) {
-		uint64_t addr = 0;
-
-		memcpy(&addr, entries + i * width, width); /* entries may be unaligned */
-		const struct sdt_header *t = (const void *)(uintptr_t)addr;
-
-		if (t != NULL && memcmp(t->signature, "APIC", 4) == 0 &&
-		    t->length >= MADT_ENTRIES && checksum_ok(t, t->length))
-			return t;
-	}
-	return NULL;
+	return t != NULL && t->length >= MADT_ENTRIES ? t : NULL;
 }
 
 static uint64_t bsp_apic_id(void)
@@ -129,7 +83,7 @@ static bool listed(const struct loader_cpu *cpus, size_t n, uint64_t id)
 size_t arch_mp_find_cpus(const struct boot_data *b, struct loader_cpu *cpus, size_t max,
 			 uint64_t *bsp_hw_id)
 {
-	const struct sdt_header *madt = find_madt(b->rsdp_phys);
+	const struct acpi_sdt_header *madt = find_madt(b->rsdp_phys);
 	size_t n = 0;
 
 	if (madt == NULL)
