@@ -125,34 +125,8 @@ la_handoff:
 
 	move	$sp, $a1		/* an HHDM address: the first refill loads it */
 	move	$t0, $a0
-	move	$ra, $zero
-	move	$tp, $zero
-	move	$a0, $zero
-	move	$a1, $zero
-	move	$a2, $zero
-	move	$a3, $zero
-	move	$a4, $zero
-	move	$a5, $zero
-	move	$a6, $zero
-	move	$a7, $zero
-	move	$t1, $zero
-	move	$t2, $zero
-	move	$t3, $zero
-	move	$t4, $zero
-	move	$t5, $zero
-	move	$t6, $zero
-	move	$t7, $zero
-	move	$t8, $zero
-	move	$r21, $zero
-	move	$fp, $zero
-	move	$s0, $zero
-	move	$s1, $zero
-	move	$s2, $zero
-	move	$s3, $zero
-	move	$s4, $zero
-	move	$s5, $zero
-	move	$s6, $zero
-	move	$s7, $zero
-	move	$s8, $zero
+	.irp	r, $ra, $tp, $a0, $a1, $a2, $a3, $a4, $a5, $a6, $a7, $t1, $t2, $t3, $t4, $t5, $t6, $t7, $t8, $r21, $fp, $s0, $s1, $s2, $s3, $s4, $s5, $s6, $s7, $s8
+	move	\r, $zero
+	.endr
 	jr	$t0
 	.size	la_handoff, . - la_handoff

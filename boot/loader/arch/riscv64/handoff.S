@@ -44,35 +44,9 @@ riscv_handoff_high:
 	csrc	sstatus, t1
 	mv	sp, a4
 	mv	t0, a3
-	li	ra, 0
-	li	gp, 0
-	li	tp, 0
-	li	t1, 0
-	li	t2, 0
-	li	s0, 0
-	li	s1, 0
-	li	a0, 0
-	li	a1, 0
-	li	a2, 0
-	li	a3, 0
-	li	a4, 0
-	li	a5, 0
-	li	a6, 0
-	li	a7, 0
-	li	s2, 0
-	li	s3, 0
-	li	s4, 0
-	li	s5, 0
-	li	s6, 0
-	li	s7, 0
-	li	s8, 0
-	li	s9, 0
-	li	s10, 0
-	li	s11, 0
-	li	t3, 0
-	li	t4, 0
-	li	t5, 0
-	li	t6, 0
+	.irp	r, ra, gp, tp, t1, t2, s0, s1, a0, a1, a2, a3, a4, a5, a6, a7, s2, s3, s4, s5, s6, s7, s8, s9, s10, s11, t3, t4, t5, t6
+	li	\r, 0
+	.endr
 	jr	t0
 riscv_handoff_end:
 	.size	riscv_handoff, . - riscv_handoff
