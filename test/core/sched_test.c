@@ -77,6 +77,16 @@ static struct thread *make(const char *name, void (*fn)(void *), void *arg, unsi
 	return t;
 }
 
+/* make() a thread nobody joins (released when it exits) and start it. */
+static struct thread *spawn(const char *name, void (*fn)(void *), void *arg, unsigned priority)
+{
+	struct thread *t = make(name, fn, arg, priority);
+
+	thread_detach(t);
+	thread_start(t);
+	return t;
+}
+
 /* Run CPU 0's ready threads until none is left (the test is CPU 0's idle thread). */
 static void run_cpu0(void)
 {
@@ -103,16 +113,9 @@ static void note_arg(void *arg)
 Test(sched, strict_priority_orders_the_ready_threads)
 {
 	trace_len = 0;
-	struct thread *a = make("a", note_arg, (void *)'a', 5);
-	struct thread *b = make("b", note_arg, (void *)'b', 20);
-	struct thread *c = make("c", note_arg, (void *)'c', 10);
-
-	thread_detach(a);
-	thread_detach(b);
-	thread_detach(c);
-	thread_start(a);
-	thread_start(b);
-	thread_start(c);
+	spawn("a", note_arg, (void *)'a', 5);
+	spawn("b", note_arg, (void *)'b', 20);
+	spawn("c", note_arg, (void *)'c', 10);
 	cr_assert_eq(sched_get_stats(0).nr_ready, 3);
 	run_cpu0();
 	cr_assert_str_eq(trace, "bca");
@@ -131,13 +134,8 @@ static void yield_three_times(void *arg)
 Test(sched, round_robin_inside_a_level)
 {
 	trace_len = 0;
-	struct thread *x = make("x", yield_three_times, (void *)'x', 8);
-	struct thread *y = make("y", yield_three_times, (void *)'y', 8);
-
-	thread_detach(x);
-	thread_detach(y);
-	thread_start(x);
-	thread_start(y);
+	spawn("x", yield_three_times, (void *)'x', 8);
+	spawn("y", yield_three_times, (void *)'y', 8);
 	run_cpu0();
 	cr_assert_str_eq(trace, "xyxyxy");
 }
@@ -166,13 +164,8 @@ static void spin_with_ticks(void *arg)
 Test(sched, the_timer_preempts_at_the_end_of_a_slice)
 {
 	trace_len = 0;
-	struct thread *x = make("x", spin_with_ticks, (void *)'x', 8);
-	struct thread *y = make("y", spin_with_ticks, (void *)'y', 8);
-
-	thread_detach(x);
-	thread_detach(y);
-	thread_start(x);
-	thread_start(y);
+	spawn("x", spin_with_ticks, (void *)'x', 8);
+	spawn("y", spin_with_ticks, (void *)'y', 8);
 	run_cpu0();
 	cr_assert_str_eq(trace, "xyxyxy");
 }
@@ -180,10 +173,7 @@ Test(sched, the_timer_preempts_at_the_end_of_a_slice)
 Test(sched, a_lone_thread_keeps_its_cpu_when_its_slice_ends)
 {
 	trace_len = 0;
-	struct thread *x = make("x", spin_with_ticks, (void *)'x', 8);
-
-	thread_detach(x);
-	thread_start(x);
+	spawn("x", spin_with_ticks, (void *)'x', 8);
 	uint64_t before = cpu_table[0].counters.context_switches;
 
 	run_cpu0();
@@ -205,14 +195,9 @@ static void tick_and_count_ipis(void *arg)
 
 Test(sched, a_busy_cpu_wakes_an_idle_one_on_its_tick)
 {
-	struct thread *x = make("x", tick_and_count_ipis, NULL, 8);
-	struct thread *waiting = make("waiting", note_arg, (void *)'w', 4);
-
-	thread_detach(x);
-	thread_detach(waiting);
-	thread_start(waiting);
-	thread_start(x);
 	ipis_seen = 0;
+	spawn("waiting", note_arg, (void *)'w', 4);
+	spawn("x", tick_and_count_ipis, NULL, 8);
 	run_cpu0();
 	/* x ran with `waiting` queued behind it and CPU 1 idle: the tick sent CPU 1 an IPI. */
 	cr_assert_eq(ipis_seen, 1);
@@ -236,15 +221,11 @@ static void yield_with_time_passing(void *arg)
 
 Test(sched, switching_does_not_push_the_balance_tick_away)
 {
-	struct thread *x = make("x", yield_with_time_passing, NULL, 8);
-	struct thread *y = make("y", yield_with_time_passing, NULL, 8);
 	uint64_t start = mock_clock_get();
 
-	thread_detach(x);
-	thread_detach(y);
 	latest_deadline = 0;
-	thread_start(x);
-	thread_start(y);
+	spawn("x", yield_with_time_passing, NULL, 8);
+	spawn("y", yield_with_time_passing, NULL, 8);
 	run_cpu0();
 	/*
 	 * Each switch starts a new slice, 10 ms after it; with a thread
@@ -334,10 +315,8 @@ static void exit_with_42(void *arg)
 Test(sched, join_waits_for_the_exit_value_and_releases)
 {
 	target = make("target", exit_with_42, NULL, 4);
-	struct thread *j = make("joiner", joiner, NULL, 10);
+	struct thread *j = spawn("joiner", joiner, NULL, 10);
 
-	thread_detach(j);
-	thread_start(j);
 	run_cpu0(); /* the joiner blocks: its target is not started */
 	cr_assert_eq(j->state, THREAD_BLOCKED);
 	thread_start(target);
@@ -431,10 +410,7 @@ static void start_another(void *arg)
 
 Test(sched, a_busy_cpu_pushes_new_work_to_an_idle_one)
 {
-	struct thread *p = make("parent", start_another, NULL, 8);
-
-	thread_detach(p);
-	thread_start(p);
+	spawn("parent", start_another, NULL, 8);
 	run_cpu0();
 	/* CPU 0 was busy running the parent, CPU 1 idle: the child went there. */
 	cr_assert_eq(pushed->cpu, 1);
@@ -451,9 +427,7 @@ Test(sched, an_idle_cpu_steals_from_the_busiest)
 	struct thread *t[3];
 
 	for (int i = 0; i < 3; i++) {
-		t[i] = make("victim", note_arg, (void *)'v', 8);
-		thread_detach(t[i]);
-		thread_start(t[i]); /* pinned to CPU 0 */
+		t[i] = spawn("victim", note_arg, (void *)'v', 8); /* pinned to CPU 0 */
 		t[i]->affinity = UINT64_MAX;
 	}
 	t[1]->affinity = 1; /* this one may not move */
@@ -542,10 +516,7 @@ Test(sched, a_mutex_serves_its_waiters_in_order)
 	trace_len = 0;
 	mutex_init(&mtx, "test");
 	for (char c = 'a'; c <= 'd'; c++) {
-		struct thread *t = make("locker", lock_note_unlock, (void *)(uintptr_t)c, 8);
-
-		thread_detach(t);
-		thread_start(t);
+		spawn("locker", lock_note_unlock, (void *)(uintptr_t)c, 8);
 	}
 	run_cpu0();
 	cr_assert_str_eq(trace, "abcd");
@@ -571,16 +542,9 @@ Test(sched, a_running_thread_may_take_a_mutex_before_a_woken_waiter)
 {
 	trace_len = 0;
 	mutex_init(&mtx, "test");
-	struct thread *a = make("a", lock_twice_barging, NULL, 8);
-	struct thread *b = make("b", lock_note_unlock, (void *)'b', 8);
-	struct thread *c = make("c", lock_note_unlock, (void *)'c', 8);
-
-	thread_detach(a);
-	thread_detach(b);
-	thread_detach(c);
-	thread_start(a);
-	thread_start(b);
-	thread_start(c);
+	spawn("a", lock_twice_barging, NULL, 8);
+	spawn("b", lock_note_unlock, (void *)'b', 8);
+	spawn("c", lock_note_unlock, (void *)'c', 8);
 	run_cpu0();
 	/* b, woken first and beaten by a, still comes before c. */
 	cr_assert_str_eq(trace, "aAbc");
