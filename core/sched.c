@@ -585,11 +585,6 @@ void sched_preempt(void)
 		schedule();
 }
 
-void sched_ipi_reschedule(void)
-{
-	/* The sender set need_resched under our run-queue lock; sched_preempt() acts on it. */
-}
-
 void sched_timer_interrupt(void)
 {
 	struct cpu *c = cpu_current();

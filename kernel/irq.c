@@ -53,17 +53,18 @@ void irq_unregister(unsigned irq)
 
 static void handle_ipi(struct cpu *c)
 {
-	uint32_t work = __atomic_exchange_n(&c->ipi_pending, 0, __ATOMIC_ACQUIRE);
+	/* Take every bit but the shootdown's, which tlb_poll() clears itself. */
+	uint32_t work = __atomic_fetch_and(&c->ipi_pending, CPU_IPI_SHOOTDOWN, __ATOMIC_ACQUIRE);
 
 	if (work & CPU_IPI_STOP)
 		hal_cpu_halt(); /* another CPU panicked */
-	if (work & CPU_IPI_SHOOTDOWN) {
-		/* tlb_poll() looks at the bit itself: put it back for it. */
-		__atomic_fetch_or(&c->ipi_pending, CPU_IPI_SHOOTDOWN, __ATOMIC_RELAXED);
+	if (work & CPU_IPI_SHOOTDOWN)
 		tlb_poll();
-	}
-	if (work & CPU_IPI_RESCHEDULE)
-		sched_ipi_reschedule();
+	/*
+	 * CPU_IPI_RESCHEDULE needs nothing here: the sender set need_resched
+	 * under this CPU's run-queue lock, and kernel_irq() ends in
+	 * sched_preempt(), which acts on it.
+	 */
 }
 
 void kernel_irq(enum irq_kind kind, unsigned irq, struct hal_trap_frame *frame)

@@ -261,9 +261,6 @@ bool ktimer_cancel(struct ktimer *timer);
 /* The calling CPU's timer fired: run due ktimers, end an expired slice, re-arm. */
 void sched_timer_interrupt(void);
 
-/* A reschedule IPI arrived: look at the run queue. */
-void sched_ipi_reschedule(void);
-
 /*
  * At the end of an interrupt, with interrupts masked: switch threads if a
  * reschedule is due and preemption is allowed.
