@@ -32,6 +32,7 @@
 #include <hal/cpu.h>
 #include <hal/irq.h>
 #include <hal/paging.h>
+#include <hal/user.h>
 
 /* CPUs that schedule: bit n set once CPU n runs its idle loop. */
 uint64_t sched_online_mask;
@@ -273,6 +274,8 @@ static void schedule(void)
 		hal_paging_switch(space);
 		rq->space = space;
 	}
+	if (next->owner == THREAD_OWNER_USER)
+		hal_user_set_kernel_stack(next->stack_base + next->stack_size);
 	hal_context_switch(&prev->saved_sp, next->saved_sp);
 	finish_switch();
 }

@@ -18,6 +18,7 @@
 #include <hal/cpu.h>
 #include <hal/irq.h>
 #include <hal/paging.h>
+#include <hal/user.h>
 
 #include "sched/sched_hal_mock.h"
 
@@ -111,6 +112,11 @@ void hal_paging_switch(struct hal_paging *p)
 {
 	(void)p;
 	space_switches++;
+}
+
+void hal_user_set_kernel_stack(uintptr_t kstack_top)
+{
+	(void)kstack_top;
 }
 
 void hal_paging_flush(uint64_t va, size_t pages)

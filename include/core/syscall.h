@@ -1,0 +1,106 @@
+/*
+ * include/core/syscall.h - the syscall ABI shared by the kernel and user
+ * programs (requirements Y1-Y3; docs/syscalls.md).
+ *
+ * A syscall takes a number and up to six 64-bit arguments and returns two
+ * 64-bit words: a status and a value. On success (0xx) the value is the
+ * result. On error the value is a diagnostic payload whose meaning depends
+ * on the status: the syscall number for SYSCALL_STATUS_UNKNOWN_SYSCALL,
+ * the index (0-5) of the offending argument for SYSCALL_STATUS_BAD_ARGUMENT,
+ * and a syscall-specific reason for the 2xx statuses.
+ *
+ * Arguments a syscall does not take must be 0: anything else is
+ * SYSCALL_STATUS_BAD_ARGUMENT with that argument's index, so a later
+ * version may give them a meaning without breaking old callers.
+ *
+ * This header is freestanding and has no kernel dependency: user programs
+ * include it as it is.
+ */
+#ifndef CORE_SYSCALL_H
+#define CORE_SYSCALL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+/* ---- Statuses (Y2): 0xx success, 1xx caller error, 2xx kernel error. */
+#define SYSCALL_STATUS_OK	       0   /* done; the value is the result */
+#define SYSCALL_STATUS_UNKNOWN_SYSCALL 100 /* no such syscall; value: the number */
+#define SYSCALL_STATUS_BAD_ARGUMENT    101 /* value: the index of the bad argument */
+#define SYSCALL_STATUS_FAILED	       200 /* valid, but the kernel could not do it */
+#define SYSCALL_STATUS_UNAVAILABLE     201 /* needs kernel state that is not there (yet) */
+
+/* Y3: the class of a status, for callers that only care about that. */
+static inline bool syscall_status_is_success(uint64_t status)
+{
+	return status < 100;
+}
+
+static inline bool syscall_status_is_caller_error(uint64_t status)
+{
+	return status >= 100 && status < 200;
+}
+
+static inline bool syscall_status_is_kernel_error(uint64_t status)
+{
+	return status >= 200 && status < 300;
+}
+
+/* Payloads of SYSCALL_STATUS_FAILED: why the kernel could not do it. */
+#define SYSCALL_FAILED_NO_MEMORY 1 /* out of frames, heap or address space */
+#define SYSCALL_FAILED_FAULT	 2 /* a user buffer was not (or no longer) mapped */
+#define SYSCALL_FAILED_LIMIT	 3 /* a per-process table is full */
+
+/* ---- Numbers. */
+enum syscall_number {
+	/* (buf, len): write len bytes to the kernel's debug console; value: len. */
+	SYS_DEBUG_WRITE = 0,
+	/* (): end the calling thread's time slice. */
+	SYS_THREAD_YIELD = 1,
+	/* (entry, arg, stack_bytes): a new thread of this process runs entry(arg)
+	   on a new user stack (0: the default size); value: its handle. */
+	SYS_THREAD_CREATE = 2,
+	/* (value): end the calling thread; its joiner gets value. Does not return. */
+	SYS_THREAD_EXIT = 3,
+	/* (handle): wait for a thread of this process to end; value: its exit value. */
+	SYS_THREAD_JOIN = 4,
+	/* (status): end every thread of the process; its waiter gets status. */
+	SYS_PROCESS_EXIT = 5,
+	/* (bytes, prot, flags): map fresh zeroed memory; value: its address. */
+	SYS_MEM_MAP = 6,
+	/* (addr): unmap the whole mapping that starts at addr. */
+	SYS_MEM_UNMAP = 7,
+	/* (addr, prot): change the protection of the mapping that starts at addr. */
+	SYS_MEM_PROTECT = 8,
+	/* (): value: the monotonic clock in nanoseconds since boot. */
+	SYS_CLOCK_READ = 9,
+	/* (ns): sleep at least ns nanoseconds. */
+	SYS_SLEEP = 10,
+	SYSCALL_COUNT
+};
+
+/* SYS_MEM_MAP and SYS_MEM_PROTECT protection bits (W and X together are refused). */
+#define SYS_PROT_READ  (1u << 0)
+#define SYS_PROT_WRITE (1u << 1)
+#define SYS_PROT_EXEC  (1u << 2)
+
+/* SYS_MEM_MAP flags. */
+#define SYS_MAP_LAZY (1u << 0) /* back each page on first touch instead of now */
+
+/* Limits the kernel enforces (a larger request is SYSCALL_STATUS_BAD_ARGUMENT). */
+#define SYS_DEBUG_WRITE_MAX 4096		    /* bytes per SYS_DEBUG_WRITE */
+#define SYS_STACK_MAX	    (UINT64_C(1) << 24)	    /* SYS_THREAD_CREATE stack_bytes: 16 MiB */
+#define SYS_MEM_MAP_MAX	    (UINT64_C(1) << 30)	    /* SYS_MEM_MAP bytes: 1 GiB */
+#define SYS_SLEEP_MAX	    UINT64_C(3600000000000) /* one hour */
+
+/* What the platform hands the dispatcher, and what it puts back. */
+struct syscall_args {
+	uint64_t nr;
+	uint64_t arg[6];
+};
+
+struct syscall_result {
+	uint64_t status;
+	uint64_t value;
+};
+
+#endif /* CORE_SYSCALL_H */
