@@ -10,6 +10,7 @@
 
 #include <base/string.h>
 #include <core/usercopy.h>
+#include <core/vmm.h>
 #include <hal/memory_layout.h>
 #include <hal/user.h>
 
