@@ -103,6 +103,12 @@ from_user:
 x86_return_to_user:
 	cli
 	call	kernel_user_return
+	/*
+	 * Masked for certain from here to sysret or iretq, whatever the
+	 * kernel did: an interrupt between the swapgs and the return would
+	 * enter in ring 0 with the user's GS base.
+	 */
+	cli
 	movq	FRAME_RIP(%rsp), %rax
 	shrq	$47, %rax
 	jnz	bad_rip
