@@ -17,6 +17,7 @@
 #include <base/compiler.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 /* The state of the case being run. */
 struct selftest {
