@@ -613,9 +613,11 @@ void sched_timer_interrupt(void)
 
 __noreturn void thread_exit(void *value)
 {
-	hal_irq_disable();
+	struct thread *t = thread_current();
 
-	struct thread *t = cpu_current()->sched.current;
+	if (t->on_exit != NULL)
+		t->on_exit(t, value);
+	hal_irq_disable();
 
 	if (t->owner == THREAD_OWNER_IDLE)
 		PANIC("sched: the idle thread of cpu %u exits", t->cpu);

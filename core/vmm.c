@@ -185,15 +185,23 @@ static int back_range(struct vmm *vmm, uint64_t va, size_t pages, unsigned prot)
 	return VMM_OK;
 }
 
-int vmm_alloc(struct vmm *vmm, size_t pages, unsigned prot, unsigned flags, uint64_t *va,
-	      uint64_t *id)
+/*
+ * The body of vmm_alloc() and vmm_alloc_at(): `fixed` says whether *va
+ * names the range (no guard page then) or the window picks it.
+ */
+static int alloc_record(struct vmm *vmm, bool fixed, size_t pages, unsigned prot, unsigned flags,
+			uint64_t *va, uint64_t *id)
 {
 	unsigned long irq;
 	uint64_t base;
 	size_t at, guard;
 	int status;
 
-	if (pages == 0 || va == NULL || id == NULL || (flags & ~flag_bits) != 0)
+	if (pages == 0 || va == NULL || id == NULL || (flags & ~flag_bits) != 0 ||
+	    (fixed && (flags & VMM_GUARD)))
+		return VMM_BAD_ARGUMENT;
+	if (fixed &&
+	    ((*va & (PAGE - 1)) != 0 || pages > UINT64_MAX / PAGE || *va + pages * PAGE < *va))
 		return VMM_BAD_ARGUMENT;
 	status = check_prot(vmm, prot);
 	if (status != VMM_OK)
@@ -205,12 +213,20 @@ int vmm_alloc(struct vmm *vmm, size_t pages, unsigned prot, unsigned flags, uint
 		goto out;
 	}
 	guard = (flags & VMM_GUARD) ? 1 : 0;
-	base = vas_alloc(&vmm->space, pages + guard, 1);
-	if (base == 0) {
-		status = VMM_NO_VA;
-		goto out;
+	if (fixed) {
+		base = *va;
+		if (vas_alloc_at(&vmm->space, base, pages) != 0) {
+			status = VMM_NO_VA;
+			goto out;
+		}
+	} else {
+		base = vas_alloc(&vmm->space, pages + guard, 1);
+		if (base == 0) {
+			status = VMM_NO_VA;
+			goto out;
+		}
+		base += guard * PAGE; /* the guard page stays below, reserved and never mapped */
 	}
-	base += guard * PAGE; /* the guard page stays below, reserved and never mapped */
 	if (!(flags & VMM_LAZY)) {
 		status = back_range(vmm, base, pages, prot);
 		if (status != VMM_OK) {
@@ -237,6 +253,18 @@ int vmm_alloc(struct vmm *vmm, size_t pages, unsigned prot, unsigned flags, uint
 out:
 	spin_unlock_irqrestore(&vmm->lock, irq);
 	return status;
+}
+
+int vmm_alloc(struct vmm *vmm, size_t pages, unsigned prot, unsigned flags, uint64_t *va,
+	      uint64_t *id)
+{
+	return alloc_record(vmm, false, pages, prot, flags, va, id);
+}
+
+int vmm_alloc_at(struct vmm *vmm, uint64_t va, size_t pages, unsigned prot, unsigned flags,
+		 uint64_t *id)
+{
+	return alloc_record(vmm, true, pages, prot, flags, &va, id);
 }
 
 /* Drop record r: its pages, its frames, its addresses, its slot. Lock held. */

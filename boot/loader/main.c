@@ -18,7 +18,6 @@
  */
 #include "arch.h"
 #include "config.h"
-#include "elf.h"
 #include "loader.h"
 #include "memmap.h"
 #include "mp.h"
@@ -212,14 +211,20 @@ static void read_time(struct boot_data *b)
 static void load_kernel(efi_file *root, const struct boot_config *cfg, struct boot_data *b,
 			uint8_t **image)
 {
+	/* The Limine protocol puts the kernel in the top 2 GiB. */
+	const struct elf_limits kernel_limits = {
+		.machine = arch_elf_machine,
+		.low = UINT64_C(0xffffffff80000000),
+		.last = UINT64_MAX,
+	};
 	char err[160];
 	uint64_t phys, size;
 
 	if (read_file(root, cfg->kernel_path, KEEL_MEMORY_RECLAIMABLE, &phys, &size) != 0)
 		loader_fatal("kernel %s not found on the boot volume", cfg->kernel_path);
 	b->kernel_file = (struct loaded_file){ phys, size, cfg->kernel_path, cfg->cmdline };
-	if (elf_kernel_parse((const void *)(uintptr_t)phys, size, arch_elf_machine, &b->elf, err,
-			     sizeof(err)) != 0)
+	if (elf_parse((const void *)(uintptr_t)phys, size, &kernel_limits, &b->elf, err,
+		      sizeof(err)) != 0)
 		loader_fatal("%s: %s", cfg->kernel_path, err);
 
 	/* One block, aligned to the largest p_align: over-allocate, then align. */
@@ -232,7 +237,7 @@ static void load_kernel(efi_file *root, const struct boot_config *cfg, struct bo
 			     (unsigned long long)(b->elf.size / 1024));
 	b->kernel_phys = ALIGN_UP(block, b->elf.align);
 	*image = (uint8_t *)(uintptr_t)b->kernel_phys;
-	elf_kernel_copy(&b->elf, (const void *)(uintptr_t)phys, *image);
+	elf_copy(&b->elf, (const void *)(uintptr_t)phys, *image);
 	arch_sync_icache(b->kernel_phys, b->elf.size);
 }
 

@@ -5,7 +5,7 @@
 #define LOADER_PROTOCOL_H
 
 #include "config.h"
-#include "elf.h"
+#include <core/elf.h>
 
 #include <kernel/limine.h>
 #include <stdbool.h>
@@ -32,7 +32,7 @@ struct framebuffer_info {
 struct boot_data {
 	uint64_t hhdm;
 	uint64_t paging_mode;
-	struct elf_kernel elf;
+	struct elf_image elf;
 	uint64_t kernel_phys; /* physical address of elf.base */
 	struct loaded_file kernel_file;
 	struct loaded_file modules[CONFIG_MODULES_MAX];

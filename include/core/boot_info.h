@@ -102,12 +102,6 @@ static inline void *phys_to_virt(uint64_t phys)
 }
 
 /*
- * The value of `key` on the kernel command line ("key=value" words,
- * separated by spaces): copies it into buf (NUL-terminated) and returns
- * true; a bare "key" gives "". False when the key is absent or the value
- * does not fit.
- */
-/*
  * Release a parked CPU (cpus[i].handle): it switches to start->stack_top
  * and calls entry code that reads `start` (hal_cpu_entry). Only before the
  * loader's reclaimable memory is given back: the parked CPU runs there.
@@ -115,6 +109,19 @@ static inline void *phys_to_virt(uint64_t phys)
 struct hal_cpu_start;
 void boot_cpu_start(const struct boot_cpu *cpu, const void *entry, struct hal_cpu_start *start);
 
+/*
+ * The value of `key` on the kernel command line ("key=value" words,
+ * separated by spaces): copies it into buf (NUL-terminated) and returns
+ * true; a bare "key" gives "". False when the key is absent or the value
+ * does not fit.
+ */
 bool boot_cmdline_get(const char *key, char *buf, size_t size);
+
+/*
+ * The boot module whose path ends in "/<file>" (or is exactly <file>),
+ * e.g. "usertest.elf" for boot():/boot/usertest.elf; NULL when none.
+ * Its contents are at phys_to_virt(m->phys), m->size bytes.
+ */
+const struct boot_module *boot_module_find(const char *file);
 
 #endif /* CORE_BOOT_INFO_H */

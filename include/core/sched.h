@@ -134,6 +134,13 @@ struct thread {
 	void *arg;
 	/* Called once the thread has exited and nobody needs it: frees stack and struct. */
 	void (*release)(struct thread *t);
+	/*
+	 * Called by thread_exit() on the exiting thread itself, first thing,
+	 * whatever the path (an exit, or cancellation at any cancellation
+	 * point): the owner's bookkeeping (a process counts its threads).
+	 * Interrupts as the caller left them; may take locks, must not block.
+	 */
+	void (*on_exit)(struct thread *t, void *value);
 	void *owner_data; /* kthread, process: the owner's record */
 	struct list_node all_link;
 	uint64_t id;

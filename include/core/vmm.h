@@ -228,6 +228,16 @@ int vmm_alloc(struct vmm *vmm, size_t pages, unsigned prot, unsigned flags, uint
 	      uint64_t *id);
 
 /*
+ * vmm_alloc() at a fixed place: the pages [va, va + pages * VMM_PAGE_SIZE),
+ * for images whose addresses are set at link time (ELF segments). va must
+ * be page-aligned and the whole range inside the window and owned by
+ * nobody, otherwise VMM_NO_VA; VMM_GUARD is refused (VMM_BAD_ARGUMENT).
+ * Other rules, statuses and costs as vmm_alloc().
+ */
+int vmm_alloc_at(struct vmm *vmm, uint64_t va, size_t pages, unsigned prot, unsigned flags,
+		 uint64_t *id);
+
+/*
  * Free the allocation `id`: unmap its present pages, give their frames
  * back to the PMM, release its addresses and drop the record. Afterwards
  * any access to its range faults and is refused.

@@ -47,6 +47,7 @@
 
 #include <base/compiler.h>
 #include <core/syscall.h>
+#include <platform/user.h> /* HAL_USER_ELF_MACHINE: the e_machine of user programs */
 #include <stddef.h>
 #include <stdint.h>
 
@@ -98,6 +99,15 @@ __noreturn void hal_user_enter(uintptr_t kstack_top, const struct hal_user_conte
  */
 int hal_user_copy(void *dst, const void *src, size_t n);
 extern const char hal_user_copy_begin[], hal_user_copy_end[], hal_user_copy_fault[];
+
+/*
+ * Make the len bytes of code the kernel just wrote at kernel address kva
+ * (the direct map) visible to instruction fetches on every CPU, before any
+ * user thread runs them (x86_64: nothing; aarch64: clean to PoU and
+ * invalidate the I-caches inner-shareable; riscv64: fence.i here and a
+ * remote fence.i on the other harts; loongarch64: ibar).
+ */
+void hal_user_sync_icache(const void *kva, size_t len);
 
 /* Resume the trapped context at `pc` instead (for hal_user_copy_fault). */
 void hal_trap_set_pc(struct hal_trap_frame *frame, uintptr_t pc);

@@ -266,3 +266,18 @@ bool boot_cmdline_get(const char *key, char *buf, size_t size)
 	}
 	return false;
 }
+
+const struct boot_module *boot_module_find(const char *file)
+{
+	size_t flen = strlen(file);
+
+	for (size_t i = 0; i < kernel_boot_info.module_count; i++) {
+		const struct boot_module *m = &kernel_boot_info.modules[i];
+		size_t plen = strlen(m->path);
+
+		if (plen >= flen && strcmp(m->path + plen - flen, file) == 0 &&
+		    (plen == flen || m->path[plen - flen - 1] == '/'))
+			return m;
+	}
+	return NULL;
+}

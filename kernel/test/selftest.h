@@ -17,6 +17,7 @@
 #include <base/compiler.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 /* The state of the case being run. */
 struct selftest {
@@ -49,6 +50,14 @@ struct kernel_selftest_suite {
 /* Record a failure of the running case (the macros below call it). */
 __printf_like(4, 5) void selftest_fail(struct selftest *t, const char *file, int line,
 				       const char *fmt, ...);
+
+/*
+ * Run the user program in boot module `file` (e.g. "usertest.elf") with
+ * `arg` and wait for it: a process status (PROCESS_OK when it ran), *exit
+ * says how it ended. kernel/test/selftests/user.c.
+ */
+struct process_exit;
+int selftest_run_program(const char *file, uint64_t arg, struct process_exit *exit);
 
 /* Run every suite, or only `suite` when not NULL; print results. True on PASS. */
 bool selftest_run(const char *suite);
@@ -117,6 +126,7 @@ extern const struct kernel_selftest_suite selftest_suite_paging;
 extern const struct kernel_selftest_suite selftest_suite_vmm;
 extern const struct kernel_selftest_suite selftest_suite_smp;
 extern const struct kernel_selftest_suite selftest_suite_sched;
+extern const struct kernel_selftest_suite selftest_suite_user;
 extern const struct kernel_selftest_suite selftest_suite_bench;
 extern const struct kernel_selftest_suite selftest_suite_selftest_overflow;
 

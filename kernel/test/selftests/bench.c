@@ -1,5 +1,5 @@
 /*
- * kernel/test/selftests/bench.c - scheduler figures from the kernel itself.
+ * kernel/test/selftests/bench.c - scheduler and user-mode figures from the kernel itself.
  *
  * Each case prints `bench: <name> <value> <unit>` lines. The unit is the
  * nanosecond of hal_clock_ns(); under QEMU with `-icount shift=0` (how
@@ -18,6 +18,7 @@
 #include <hal/irq.h>
 #include <hal/paging.h>
 #include <kernel/kthread.h>
+#include <kernel/process.h>
 
 #define ROUNDS 500 /* -icount makes each figure exact: more rounds change nothing */
 
@@ -159,10 +160,25 @@ static void cross_cpu_wakeup_latency(struct selftest *t)
 	ST_ASSERT_NE(t, p.total, 0);
 }
 
+/*
+ * ---- user mode: user/programs/ubench.c times the null syscall (a 0-byte
+ * SYS_DEBUG_WRITE) and first touches of lazy pages with SYS_CLOCK_READ and
+ * prints the same `bench:` lines, through the debug console.
+ */
+static void user_syscall_and_fault(struct selftest *t)
+{
+	struct process_exit e;
+
+	ST_ASSERT_EQ(t, selftest_run_program("ubench.elf", ROUNDS, &e), PROCESS_OK);
+	ST_ASSERT(t, !e.faulted);
+	ST_ASSERT_EQ(t, e.status, 0);
+}
+
 static const struct kernel_selftest_case cases[] = {
 	{ "thread_switch_same_space", thread_switch_same_space },
 	{ "thread_switch_other_space", thread_switch_other_space },
 	{ "cross_cpu_wakeup_latency", cross_cpu_wakeup_latency },
+	{ "user_syscall_and_fault", user_syscall_and_fault },
 };
 
 const struct kernel_selftest_suite selftest_suite_bench = {

@@ -1,19 +1,21 @@
 /*
- * test/loader/elf_test.c - the loader's checks of the kernel ELF.
+ * test/core/elf_test.c - the ELF checks shared by the loader (the kernel
+ * image) and the kernel (user programs from boot modules).
  */
 #include <criterion/criterion.h>
 
 #include <base/string.h>
 #include <stdint.h>
 
-#include "elf.h"
+#include <core/elf.h>
 
 #define EM_X86_64 62
 #define BASE	  UINT64_C(0xffffffff80000000)
 
 static uint8_t file[0x6000];
-static struct elf_kernel k;
+static struct elf_image k;
 static char err[160];
+static const struct elf_limits kernel_limits = { EM_X86_64, BASE, UINT64_MAX, 0 };
 
 static void put16(size_t off, uint16_t v)
 {
@@ -75,7 +77,7 @@ static void make_kernel(void)
 
 static int parse(void)
 {
-	return elf_kernel_parse(file, sizeof(file), EM_X86_64, &k, err, sizeof(err));
+	return elf_parse(file, sizeof(file), &kernel_limits, &k, err, sizeof(err));
 }
 
 Test(elf, describes_a_valid_kernel)
@@ -98,7 +100,7 @@ Test(elf, copy_places_segments_and_zeroes_bss)
 	make_kernel();
 	cr_assert_eq(parse(), 0, "%s", err);
 	memset(block, 0xff, sizeof(block));
-	elf_kernel_copy(&k, file, block);
+	elf_copy(&k, file, block);
 	cr_assert_eq(block[0], 0x90);
 	cr_assert_eq(block[0x1000], 0x11);
 	cr_assert_eq(block[0x1800], 0x00); /* past rodata, before data */
@@ -164,7 +166,7 @@ Test(elf, refuses_bad_segments)
 	expect("outside the file");
 	make_kernel();
 	phdr(1, 1, ELF_PF_R, 0x2000, 0x400000, 0x800, 0x800, 0x1000);
-	expect("below 0xffffffff80000000");
+	expect("outside the image window");
 	make_kernel();
 	phdr(2, 1, ELF_PF_R | ELF_PF_W, 0x3000, UINT64_MAX - 0x1000, 0x100, 0x3000, 0x1000);
 	expect("wraps");
@@ -206,6 +208,68 @@ Test(elf, every_truncation_fails_cleanly)
 {
 	make_kernel();
 	for (size_t len = 0; len < 0x3100; len += len < 300 ? 1 : 97)
-		cr_assert_eq(elf_kernel_parse(file, len, EM_X86_64, &k, err, sizeof(err)), -1,
+		cr_assert_eq(elf_parse(file, len, &kernel_limits, &k, err, sizeof(err)), -1,
 			     "accepted %zu bytes", len);
+}
+
+Test(elf, refuses_dynamic_images_and_bad_section_headers)
+{
+	make_kernel();
+	phdr(1, 2, ELF_PF_R, 0x2000, 0, 0x10, 0x10, 8); /* PT_DYNAMIC */
+	expect("PT_DYNAMIC");
+	make_kernel();
+	put16(58, 64);
+	put16(60, 4);
+	put64(40, sizeof(file) - 64);
+	expect("section headers outside");
+	make_kernel();
+	put16(58, 40);
+	put16(60, 1);
+	put64(40, 0x100);
+	expect("section headers outside");
+}
+
+/* A user program: the same image linked at 4 MiB, checked against a user window. */
+static int parse_user(uint64_t low, uint64_t last, uint64_t max_size)
+{
+	const struct elf_limits user = { EM_X86_64, low, last, max_size };
+
+	return elf_parse(file, sizeof(file), &user, &k, err, sizeof(err));
+}
+
+static void make_user(void)
+{
+	make_kernel();
+	put64(24, 0x400010);
+	phdr(0, 1, ELF_PF_R | ELF_PF_X, 0x1000, 0x400000, 0x1000, 0x1000, 0x1000);
+	phdr(1, 1, ELF_PF_R, 0x2000, 0x401000, 0x800, 0x800, 0x1000);
+	phdr(2, 1, ELF_PF_R | ELF_PF_W, 0x3000, 0x402000, 0x100, 0x3000, 0x1000);
+}
+
+Test(elf, user_image_inside_the_window)
+{
+	make_user();
+	cr_assert_eq(parse_user(0x10000, 0x7fffffffffff, 0x100000), 0, "%s", err);
+	cr_assert_eq(k.base, 0x400000);
+	cr_assert_eq(k.size, 0x5000);
+}
+
+Test(elf, user_image_out_of_window_or_oversized_is_refused)
+{
+	make_user();
+	cr_assert_eq(parse_user(0x500000, 0x7fffffffffff, 0), -1); /* below the window */
+	cr_assert(strstr(err, "outside the image window") != NULL, "%s", err);
+	make_user();
+	cr_assert_eq(parse_user(0x10000, 0x403fff, 0), -1); /* .bss runs past its end */
+	cr_assert(strstr(err, "runs past the image window") != NULL, "%s", err);
+	make_user();
+	cr_assert_eq(parse_user(0x10000, 0x404fff, 0), 0, "%s", err); /* exactly fits */
+	make_user();
+	cr_assert_eq(parse_user(0x10000, 0x7fffffffffff, 0x4000), -1);
+	cr_assert(strstr(err, "larger than the limit") != NULL, "%s", err);
+	make_user();
+	/* A huge p_memsz inside the window still trips the size limit. */
+	phdr(2, 1, ELF_PF_R | ELF_PF_W, 0x3000, 0x402000, 0x100, UINT64_C(1) << 40, 0x1000);
+	cr_assert_eq(parse_user(0x10000, 0x7fffffffffff, 0x100000), -1);
+	cr_assert(strstr(err, "larger than the limit") != NULL, "%s", err);
 }

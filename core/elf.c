@@ -1,23 +1,19 @@
 /*
- * boot/loader/elf.c - validate and place the kernel's ELF image.
- *
- * Fields are read with explicit little-endian loads from the file bytes,
- * never through a struct cast, so a truncated or misaligned file can only
- * produce an error message.
+ * core/elf.c - validate static ELF64 executables (include/core/elf.h).
  */
-#include "elf.h"
-
 #include <base/compiler.h>
 #include <base/printf.h>
 #include <base/string.h>
+#include <core/elf.h>
 #include <stdbool.h>
 
-#define EHDR_SIZE 64
-#define PHDR_SIZE 56
-#define PT_LOAD	  1
-#define PT_INTERP 3
-#define ET_EXEC	  2
-#define PAGE_SIZE 4096u
+#define EHDR_SIZE  64
+#define PHDR_SIZE  56
+#define PT_LOAD	   1
+#define PT_DYNAMIC 2
+#define PT_INTERP  3
+#define ET_EXEC	   2
+#define PAGE_SIZE  4096u
 
 static uint16_t rd16(const uint8_t *p)
 {
@@ -37,7 +33,7 @@ static uint64_t rd64(const uint8_t *p)
 static int fail(char *err, size_t err_size, const char *what, uint64_t value)
 {
 	if (err_size > 0)
-		snprintf(err, err_size, "kernel ELF: %s 0x%llx", what, (unsigned long long)value);
+		snprintf(err, err_size, "ELF: %s 0x%llx", what, (unsigned long long)value);
 	return -1;
 }
 
@@ -49,7 +45,7 @@ static bool is_pow2(uint64_t x)
 }
 
 /* Insert seg into k->segments keeping ascending vaddr order. */
-static void insert_sorted(struct elf_kernel *k, const struct elf_segment *seg)
+static void insert_sorted(struct elf_image *k, const struct elf_segment *seg)
 {
 	size_t i = k->count;
 
@@ -61,7 +57,7 @@ static void insert_sorted(struct elf_kernel *k, const struct elf_segment *seg)
 	k->count++;
 }
 
-static int check_layout(struct elf_kernel *k, char *err, size_t err_size)
+static int check_layout(struct elf_image *k, char *err, size_t err_size)
 {
 	for (size_t i = 1; i < k->count; i++) {
 		const struct elf_segment *a = &k->segments[i - 1], *b = &k->segments[i];
@@ -80,8 +76,8 @@ static int check_layout(struct elf_kernel *k, char *err, size_t err_size)
 	return 0;
 }
 
-int elf_kernel_parse(const void *file, size_t size, uint16_t machine, struct elf_kernel *k,
-		     char *err, size_t err_size)
+int elf_parse(const void *file, size_t size, const struct elf_limits *limits, struct elf_image *k,
+	      char *err, size_t err_size)
 {
 	const uint8_t *f = file;
 
@@ -97,12 +93,19 @@ int elf_kernel_parse(const void *file, size_t size, uint16_t machine, struct elf
 	if (f[6] != 1 || rd32(f + 20) != 1)
 		return FAIL("unknown ELF version", rd32(f + 20));
 	if (rd16(f + 16) != ET_EXEC)
-		return FAIL("not ET_EXEC (relocatable kernels are not supported); e_type",
+		return FAIL("not ET_EXEC (relocatable images are not supported); e_type",
 			    rd16(f + 16));
-	if (rd16(f + 18) != machine)
+	if (rd16(f + 18) != limits->machine)
 		return FAIL("built for another architecture; e_machine", rd16(f + 18));
 	if (rd16(f + 52) != EHDR_SIZE)
 		return FAIL("bad e_ehsize", rd16(f + 52));
+
+	/* Section headers are not used, but when present they must be well formed. */
+	uint64_t shoff = rd64(f + 40);
+	uint16_t shentsize = rd16(f + 58), shnum = rd16(f + 60);
+
+	if (shnum != 0 && (shentsize != 64 || shoff > size || (uint64_t)shnum * 64 > size - shoff))
+		return FAIL("section headers outside the file; e_shoff", shoff);
 
 	uint64_t phoff = rd64(f + 32);
 	uint16_t phentsize = rd16(f + 54), phnum = rd16(f + 56);
@@ -130,8 +133,9 @@ int elf_kernel_parse(const void *file, size_t size, uint16_t machine, struct elf
 		};
 		uint64_t align = rd64(ph + 48);
 
-		if (type == PT_INTERP)
-			return FAIL("PT_INTERP: the kernel must be static; segment", i);
+		if (type == PT_INTERP || type == PT_DYNAMIC)
+			return FAIL("PT_INTERP or PT_DYNAMIC: the image must be static; segment",
+				    i);
 		if (type != PT_LOAD || s.memsz == 0)
 			continue;
 		if (k->count == ELF_MAX_SEGMENTS)
@@ -140,10 +144,12 @@ int elf_kernel_parse(const void *file, size_t size, uint16_t machine, struct elf
 			return FAIL("p_filesz larger than p_memsz at", s.vaddr);
 		if (s.offset > size || s.filesz > size - s.offset)
 			return FAIL("segment bytes outside the file at", s.vaddr);
-		if (s.vaddr < ELF_KERNEL_MIN_VA)
-			return FAIL("segment below 0xffffffff80000000 at", s.vaddr);
+		if (s.vaddr < limits->low || s.vaddr > limits->last)
+			return FAIL("segment outside the image window at", s.vaddr);
 		if (s.memsz > UINT64_MAX - s.vaddr - (PAGE_SIZE - 1))
 			return FAIL("segment wraps the address space at", s.vaddr);
+		if (s.memsz - 1 > limits->last - s.vaddr)
+			return FAIL("segment runs past the image window at", s.vaddr);
 		if (align > 1 && !is_pow2(align))
 			return FAIL("p_align not a power of two", align);
 		if ((s.flags & ELF_PF_W) && (s.flags & ELF_PF_X))
@@ -164,6 +170,8 @@ int elf_kernel_parse(const void *file, size_t size, uint16_t machine, struct elf
 	k->size = ALIGN_UP(hi->vaddr + hi->memsz, (uint64_t)PAGE_SIZE) - k->base;
 	if (k->align > UINT64_C(1) << 30)
 		return FAIL("p_align above 1 GiB", k->align);
+	if (limits->max_size != 0 && k->size > limits->max_size)
+		return FAIL("image larger than the limit; bytes", k->size);
 	/* Requests live in initialised data: the protocol stops the scan there. */
 	k->scan_size = k->size > last_zero_fill ? k->size - last_zero_fill : 0;
 
@@ -180,7 +188,7 @@ int elf_kernel_parse(const void *file, size_t size, uint16_t machine, struct elf
 	return 0;
 }
 
-void elf_kernel_copy(const struct elf_kernel *k, const void *file, void *dest)
+void elf_copy(const struct elf_image *k, const void *file, void *dest)
 {
 	const uint8_t *f = file;
 	uint8_t *d = dest;

@@ -1,0 +1,495 @@
+/*
+ * kernel/process.c - processes, user threads and the way back to user mode
+ * (S4, S5, M5; include/kernel/process.h).
+ *
+ * Lock order: a process's lock, then the scheduler's locks (thread_cancel
+ * takes wait-queue and run-queue locks). The exit wait queue's lock is
+ * never held while taking the process lock.
+ */
+#include <base/compiler.h>
+#include <base/printf.h>
+#include <base/string.h>
+#include <core/boot_info.h>
+#include <core/cpu.h>
+#include <core/elf.h>
+#include <core/heap.h>
+#include <core/log.h>
+#include <hal/memory_layout.h>
+#include <hal/paging.h>
+#include <hal/user.h>
+#include <kernel/kthread.h>
+#include <kernel/process.h>
+
+#define PAGE		VMM_PAGE_SIZE
+#define WINDOW_BASE	(MM_USER_VMM_BASE + MM_USER_NULL_GUARD)
+#define HANDLE_SHIFT	16
+#define HANDLE_INDEX(h) ((h) & ((UINT64_C(1) << HANDLE_SHIFT) - 1))
+#define HANDLE_GEN(h)	((h) >> HANDLE_SHIFT)
+
+_Static_assert(PROCESS_THREADS_MAX < (1u << HANDLE_SHIFT), "handle index field");
+
+static uint64_t next_pid = 1;
+static uint64_t processes_live;
+
+/*
+ * Per-slot state beside p->threads[]: whether the thread there has ended
+ * (its value waits for a joiner), and whether a joiner claimed it.
+ */
+struct slot_state {
+	bool exited;
+	bool joining;
+	uint64_t value;
+};
+
+/* The parts of struct process this file keeps private. */
+struct process_private {
+	struct process pub;
+	struct slot_state slots[PROCESS_THREADS_MAX];
+	unsigned unreleased; /* uthread structs and kernel stacks not yet freed */
+};
+
+static struct process_private *priv(struct process *p)
+{
+	return container_of(p, struct process_private, pub);
+}
+
+uint64_t process_count_live(void)
+{
+	return __atomic_load_n(&processes_live, __ATOMIC_RELAXED);
+}
+
+int process_create(const char *name, struct process **out)
+{
+	struct process_private *pp = kzalloc(sizeof(*pp));
+	struct process *p;
+
+	if (pp == NULL)
+		return PROCESS_NO_MEMORY;
+	p = &pp->pub;
+	p->pid = __atomic_fetch_add(&next_pid, 1, __ATOMIC_RELAXED);
+	strlcpy(p->name, name, sizeof(p->name));
+	spin_init(&p->lock, "process");
+	wait_queue_init(&p->exit_wq, "process-exit");
+	if (hal_paging_create(&p->paging) != HAL_PAGING_OK)
+		goto no_paging;
+
+	struct vmm_config config = {
+		.base = WINDOW_BASE,
+		.size = PROCESS_VMM_SIZE,
+		.paging = p->paging,
+		.max_records = PROCESS_RECORDS_MAX,
+		.user = true,
+	};
+	size_t bytes = vmm_storage_bytes(&config);
+
+	p->vmm_storage = kmalloc(bytes);
+	if (p->vmm_storage == NULL)
+		goto no_storage;
+	if (vmm_init(&p->vmm, &config, p->vmm_storage, bytes) != VMM_OK) {
+		log_error("process: the user window does not suit the VMM\n");
+		goto no_vmm;
+	}
+	__atomic_fetch_add(&processes_live, 1, __ATOMIC_RELAXED);
+	*out = p;
+	return PROCESS_OK;
+no_vmm:
+	kfree(p->vmm_storage);
+no_storage:
+	hal_paging_destroy(p->paging);
+no_paging:
+	kfree(pp);
+	return PROCESS_NO_MEMORY;
+}
+
+void process_destroy(struct process *p)
+{
+	vmm_destroy(&p->vmm);
+	kfree(p->vmm_storage);
+	hal_paging_destroy(p->paging);
+	kfree(priv(p));
+	__atomic_fetch_sub(&processes_live, 1, __ATOMIC_RELAXED);
+}
+
+static unsigned vmm_prot_of(uint32_t elf_flags)
+{
+	return VMM_READ | VMM_USER | ((elf_flags & ELF_PF_W) ? VMM_WRITE : 0) |
+	       ((elf_flags & ELF_PF_X) ? VMM_EXEC : 0);
+}
+
+/*
+ * Copy file bytes to user address va of p through the direct map, page by
+ * page; code is then made visible to instruction fetches on every CPU.
+ */
+static void copy_into(struct process *p, uint64_t va, const uint8_t *src, uint64_t len, bool exec)
+{
+	while (len > 0) {
+		struct vmm_info info;
+		uint64_t off = va & (PAGE - 1);
+		uint64_t chunk = PAGE - off < len ? PAGE - off : len;
+
+		/* The segment's record is eager: every page is present. */
+		vmm_query(&p->vmm, va, &info);
+		memcpy((uint8_t *)phys_to_virt(info.phys) + off, src, chunk);
+		if (exec)
+			hal_user_sync_icache((uint8_t *)phys_to_virt(info.phys) + off, chunk);
+		va += chunk;
+		src += chunk;
+		len -= chunk;
+	}
+}
+
+int process_load_elf(struct process *p, const void *file, size_t size, uint64_t *entry)
+{
+	const struct elf_limits limits = {
+		.machine = HAL_USER_ELF_MACHINE,
+		.low = WINDOW_BASE,
+		.last = WINDOW_BASE + PROCESS_VMM_SIZE - 1,
+		.max_size = PROCESS_IMAGE_MAX,
+	};
+	struct elf_image *img = kmalloc(sizeof(*img));
+	char err[160];
+	int status = PROCESS_OK;
+
+	if (img == NULL)
+		return PROCESS_NO_MEMORY;
+	if (elf_parse(file, size, &limits, img, err, sizeof(err)) != 0) {
+		log_warn("process %s: image refused: %s\n", p->name, err);
+		status = PROCESS_BAD_IMAGE;
+		goto out;
+	}
+	/*
+	 * One VMM record per run of pages: segments that share a page (the
+	 * ELF checks allow it only with equal permissions) share a record.
+	 * Each record is mapped writable first, filled, then given its
+	 * permissions.
+	 */
+	for (size_t i = 0; i < img->count;) {
+		const struct elf_segment *s = &img->segments[i];
+		uint64_t start = s->vaddr & ~(PAGE - 1);
+		uint64_t end = ALIGN_UP(s->vaddr + s->memsz, PAGE);
+		size_t j = i + 1;
+
+		while (j < img->count && (img->segments[j].vaddr & ~(PAGE - 1)) < end) {
+			const struct elf_segment *n = &img->segments[j];
+			uint64_t n_end = ALIGN_UP(n->vaddr + n->memsz, PAGE);
+
+			end = n_end > end ? n_end : end;
+			j++;
+		}
+		uint64_t id;
+		int v = vmm_alloc_at(&p->vmm, start, (end - start) / PAGE,
+				     VMM_READ | VMM_WRITE | VMM_USER, VMM_EAGER, &id);
+
+		if (v != VMM_OK) {
+			log_warn("process %s: mapping 0x%llx..0x%llx: %s\n", p->name,
+				 (unsigned long long)start, (unsigned long long)end,
+				 vmm_status_name(v));
+			status = v == VMM_NO_MEMORY ? PROCESS_NO_MEMORY : PROCESS_BAD_IMAGE;
+			goto out;
+		}
+		p->image_ids[p->image_count++] = id;
+		for (size_t k = i; k < j; k++)
+			copy_into(p, img->segments[k].vaddr,
+				  (const uint8_t *)file + img->segments[k].offset,
+				  img->segments[k].filesz, img->segments[k].flags & ELF_PF_X);
+		v = vmm_protect(&p->vmm, id, vmm_prot_of(s->flags));
+		if (v != VMM_OK) {
+			status = PROCESS_BAD_IMAGE;
+			goto out;
+		}
+		i = j;
+	}
+	*entry = img->entry;
+out:
+	kfree(img);
+	return status;
+}
+
+struct process *process_current(void)
+{
+	struct thread *t = thread_current();
+
+	if (t == NULL || t->owner != THREAD_OWNER_USER)
+		return NULL;
+	return ((struct uthread *)t)->process;
+}
+
+static void uthread_main(void *arg)
+{
+	struct uthread *ut = arg;
+	struct thread *t = &ut->thread;
+
+	hal_user_enter(t->stack_base + t->stack_size, &ut->start);
+}
+
+/* thread_exit()'s hook: the thread's value goes to its slot, its user stack back to the VMM. */
+static void uthread_on_exit(struct thread *t, void *value)
+{
+	struct uthread *ut = (struct uthread *)t;
+	struct process *p = ut->process;
+	struct process_private *pp = priv(p);
+	unsigned idx = HANDLE_INDEX(ut->handle);
+	unsigned long irq;
+
+	if (vmm_free(&p->vmm, ut->stack_id) != VMM_OK)
+		log_error("process %s: thread %u lost its stack record\n", p->name, idx);
+	irq = spin_lock_irqsave(&p->lock);
+	p->threads[idx] = NULL;
+	pp->slots[idx].exited = true;
+	pp->slots[idx].value = (uint64_t)(uintptr_t)value;
+	if (--p->live == 0 && !p->exiting)
+		p->exiting = true; /* the last thread ended by itself: status 0 */
+	spin_unlock_irqrestore(&p->lock, irq);
+	wait_queue_wake_all(&p->exit_wq);
+}
+
+/* The scheduler's release: the thread is off every CPU. */
+static void uthread_release(struct thread *t)
+{
+	struct uthread *ut = (struct uthread *)t;
+	struct process *p = ut->process;
+	unsigned long irq;
+
+	kthread_stack_free(t->stack_base);
+	kfree(ut);
+	irq = spin_lock_irqsave(&p->lock);
+	priv(p)->unreleased--;
+	spin_unlock_irqrestore(&p->lock, irq);
+	wait_queue_wake_all(&p->exit_wq);
+}
+
+static bool slot_free(const struct process_private *pp, unsigned i)
+{
+	return pp->pub.threads[i] == NULL && !pp->slots[i].exited;
+}
+
+int uthread_create(struct process *p, uint64_t pc, uint64_t arg, size_t stack_bytes,
+		   uint64_t *handle)
+{
+	struct process_private *pp = priv(p);
+	size_t pages = (size_t)(ALIGN_UP((uint64_t)stack_bytes, PAGE) / PAGE);
+	struct uthread *ut;
+	uintptr_t kstack;
+	uint64_t stack_va;
+	unsigned long irq;
+	int status;
+
+	if (pages == 0)
+		pages = UTHREAD_STACK_DEFAULT / PAGE;
+	sched_reap(); /* exited threads on this CPU give their memory back first */
+	ut = kzalloc(sizeof(*ut));
+	if (ut == NULL)
+		return PROCESS_NO_MEMORY;
+	if (!kthread_stack_alloc(KTHREAD_STACK_SIZE, &kstack)) {
+		status = PROCESS_NO_MEMORY;
+		goto no_kstack;
+	}
+	if (vmm_alloc(&p->vmm, pages, VMM_READ | VMM_WRITE | VMM_USER, VMM_LAZY | VMM_GUARD,
+		      &stack_va, &ut->stack_id) != VMM_OK) {
+		status = PROCESS_NO_MEMORY;
+		goto no_stack;
+	}
+	ut->process = p;
+	ut->start =
+		(struct hal_user_context){ .pc = pc, .sp = stack_va + pages * PAGE, .arg = arg };
+
+	irq = spin_lock_irqsave(&p->lock);
+	unsigned i = 0;
+
+	while (i < PROCESS_THREADS_MAX && !slot_free(pp, i))
+		i++;
+	if (p->exiting || i == PROCESS_THREADS_MAX) {
+		status = p->exiting ? PROCESS_EXITING : PROCESS_LIMIT;
+		spin_unlock_irqrestore(&p->lock, irq);
+		goto no_slot;
+	}
+	p->generation[i]++;
+	ut->handle = (uint64_t)p->generation[i] << HANDLE_SHIFT | i;
+	p->threads[i] = ut;
+	p->live++;
+	pp->unreleased++;
+	p->started = true;
+
+	char name[THREAD_NAME_MAX];
+
+	snprintf(name, sizeof(name), "%s.%u", p->name, i);
+	thread_init(&ut->thread, name, kstack, KTHREAD_STACK_SIZE, uthread_main, ut,
+		    uthread_release);
+	ut->thread.owner = THREAD_OWNER_USER;
+	ut->thread.space = p->paging;
+	ut->thread.owner_data = p;
+	ut->thread.on_exit = uthread_on_exit;
+	/* Detached: the process keeps exit values itself (slots), the scheduler frees. */
+	thread_detach(&ut->thread);
+	if (handle != NULL)
+		*handle = ut->handle; /* before it runs: it may end and be freed at once */
+	thread_start(&ut->thread);
+	spin_unlock_irqrestore(&p->lock, irq);
+	return PROCESS_OK;
+no_slot:
+	vmm_free(&p->vmm, ut->stack_id);
+no_stack:
+	kthread_stack_free(kstack);
+no_kstack:
+	kfree(ut);
+	return status;
+}
+
+struct uthread *process_thread_by_handle(struct process *p, uint64_t handle)
+{
+	unsigned long irq = spin_lock_irqsave(&p->lock);
+	uint64_t i = HANDLE_INDEX(handle);
+	struct uthread *ut = NULL;
+
+	if (i < PROCESS_THREADS_MAX && HANDLE_GEN(handle) == p->generation[i])
+		ut = p->threads[i];
+	spin_unlock_irqrestore(&p->lock, irq);
+	return ut;
+}
+
+int process_join_handle(struct process *p, uint64_t handle, uint64_t *value)
+{
+	struct process_private *pp = priv(p);
+	uint64_t i = HANDLE_INDEX(handle);
+	struct slot_state *slot;
+	unsigned long irq;
+
+	if (i >= PROCESS_THREADS_MAX)
+		return -1;
+	slot = &pp->slots[i];
+	irq = spin_lock_irqsave(&p->lock);
+	if (HANDLE_GEN(handle) != p->generation[i] || slot_free(pp, (unsigned)i) || slot->joining ||
+	    p->threads[i] == (struct uthread *)thread_current()) {
+		spin_unlock_irqrestore(&p->lock, irq);
+		return -1;
+	}
+	slot->joining = true;
+	spin_unlock_irqrestore(&p->lock, irq);
+
+	enum wait_result why = WAIT_WOKEN;
+
+	irq = spin_lock_irqsave(&p->exit_wq.lock);
+	while (!__atomic_load_n(&slot->exited, __ATOMIC_ACQUIRE) && why != WAIT_CANCELLED)
+		why = wait_queue_wait_locked(&p->exit_wq, WAIT_FOREVER, WAIT_CANCELLABLE);
+	spin_unlock_irqrestore(&p->exit_wq.lock, irq);
+
+	irq = spin_lock_irqsave(&p->lock);
+	slot->joining = false;
+	if (slot->exited) {
+		*value = slot->value;
+		slot->exited = false; /* the slot is free again */
+	}
+	spin_unlock_irqrestore(&p->lock, irq);
+	if (why == WAIT_CANCELLED)
+		thread_testcancel(); /* the caller's process is being killed */
+	return 0;
+}
+
+int process_start(struct process *p, uint64_t entry, uint64_t arg)
+{
+	return uthread_create(p, entry, arg, UTHREAD_STACK_DEFAULT, NULL);
+}
+
+int process_spawn(const char *name, const void *image, size_t size, uint64_t arg,
+		  struct process **out)
+{
+	struct process *p;
+	uint64_t entry;
+	int status = process_create(name, &p);
+
+	if (status != PROCESS_OK)
+		return status;
+	status = process_load_elf(p, image, size, &entry);
+	if (status == PROCESS_OK)
+		status = process_start(p, entry, arg);
+	if (status != PROCESS_OK) {
+		process_destroy(p);
+		return status;
+	}
+	*out = p;
+	return PROCESS_OK;
+}
+
+void process_kill(struct process *p, uint64_t status)
+{
+	unsigned long irq = spin_lock_irqsave(&p->lock);
+	unsigned self = cpu_id();
+
+	if (!p->exiting) {
+		p->exiting = true;
+		p->exit.status = status;
+	}
+	for (unsigned i = 0; i < PROCESS_THREADS_MAX; i++) {
+		struct thread *t = p->threads[i] != NULL ? &p->threads[i]->thread : NULL;
+
+		if (t == NULL)
+			continue;
+		thread_cancel(t);
+		/* One running user code elsewhere stops at its return from the IPI. */
+		if (__atomic_load_n(&t->state, __ATOMIC_RELAXED) == THREAD_RUNNING &&
+		    t->cpu != self)
+			cpu_send_ipi(t->cpu, CPU_IPI_RESCHEDULE);
+	}
+	spin_unlock_irqrestore(&p->lock, irq);
+}
+
+void process_fault(const struct trap_info *info)
+{
+	struct process *p = process_current();
+	unsigned long irq = spin_lock_irqsave(&p->lock);
+	bool first = !p->exiting && !p->exit.faulted;
+
+	if (first) {
+		p->exit.faulted = true;
+		p->exit.fault = (struct process_fault){
+			.kind = info->kind,
+			.name = info->name,
+			.pc = info->pc,
+			.address = info->address,
+			.code = info->code,
+		};
+	}
+	spin_unlock_irqrestore(&p->lock, irq);
+	if (!first)
+		return;
+	log_warn("process %s[%llu]: %s at pc 0x%llx, address 0x%llx: killed\n", p->name,
+		 (unsigned long long)p->pid, info->name, (unsigned long long)info->pc,
+		 (unsigned long long)info->address);
+	process_kill(p, PROCESS_STATUS_FAULT);
+}
+
+void process_wait(struct process *p, struct process_exit *exit)
+{
+	struct process_private *pp = priv(p);
+	unsigned long irq = spin_lock_irqsave(&p->exit_wq.lock);
+
+	while (__atomic_load_n(&p->live, __ATOMIC_ACQUIRE) != 0 ||
+	       __atomic_load_n(&pp->unreleased, __ATOMIC_ACQUIRE) != 0)
+		wait_queue_wait_locked(&p->exit_wq, WAIT_FOREVER, 0);
+	spin_unlock_irqrestore(&p->exit_wq.lock, irq);
+	if (exit != NULL)
+		*exit = p->exit;
+	process_destroy(p);
+}
+
+void kernel_user_return(void)
+{
+	thread_testcancel(); /* a killed process's thread ends here */
+}
+
+const char *process_status_name(int status)
+{
+	switch (status) {
+	case PROCESS_OK:
+		return "OK";
+	case PROCESS_NO_MEMORY:
+		return "NO_MEMORY";
+	case PROCESS_LIMIT:
+		return "LIMIT";
+	case PROCESS_BAD_IMAGE:
+		return "BAD_IMAGE";
+	case PROCESS_EXITING:
+		return "EXITING";
+	}
+	return "?";
+}

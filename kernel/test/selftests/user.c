@@ -1,0 +1,239 @@
+/*
+ * kernel/test/selftests/user.c - user mode end to end (M5, M6, S4, S5,
+ * Y1-Y3, X6): programs from boot modules (user/programs/) run as
+ * processes, call every syscall, fault, get killed and fuzz the syscall
+ * surface, and the kernel checks how each ended and that nothing leaked.
+ */
+#include "../selftest.h"
+
+#include <base/string.h>
+#include <core/boot_info.h>
+#include <core/heap.h>
+#include <core/pmm.h>
+#include <core/usercopy.h>
+#include <hal/memory_layout.h>
+#include <kernel/kthread.h>
+#include <kernel/process.h>
+
+#define FUZZ_SYSCALLS 100000
+
+int selftest_run_program(const char *file, uint64_t arg, struct process_exit *exit)
+{
+	const struct boot_module *m = boot_module_find(file);
+	struct process *p;
+	int status;
+
+	if (m == NULL)
+		return PROCESS_BAD_IMAGE;
+	status = process_spawn(file, phys_to_virt(m->phys), m->size, arg, &p);
+	if (status == PROCESS_OK)
+		process_wait(p, exit);
+	return status;
+}
+
+/* What must come back after processes are gone. */
+struct usage {
+	uint64_t free_pages;
+	uint64_t kstacks;
+	uint64_t processes;
+};
+
+static struct usage usage_now(void)
+{
+	sched_reap();
+	return (struct usage){ pmm_get_stats().free_pages, kthread_stacks_live(),
+			       process_count_live() };
+}
+
+static void expect_same_usage(struct selftest *t, const struct usage *before)
+{
+	struct usage after = usage_now();
+
+	ST_ASSERT_EQ(t, after.processes, before->processes);
+	ST_ASSERT_EQ(t, after.kstacks, before->kstacks);
+	ST_ASSERT_EQ(t, after.free_pages, before->free_pages);
+}
+
+static void run_ok(struct selftest *t, const char *file, uint64_t arg)
+{
+	struct process_exit e;
+
+	ST_ASSERT_EQ(t, selftest_run_program(file, arg, &e), PROCESS_OK);
+	ST_ASSERT(t, !e.faulted);
+	ST_ASSERT_EQ(t, e.status, 0);
+}
+
+static void every_syscall_answers_as_documented(struct selftest *t)
+{
+	run_ok(t, "usertest.elf", 0); /* its exit status is its failed checks */
+}
+
+static void faults_kill_only_the_process(struct selftest *t)
+{
+	static const struct {
+		uint64_t mode;
+		bool page_fault;
+	} modes[] = {
+		{ 0, true }, { 1, true }, { 2, true }, { 3, false },
+		{ 4, true }, { 6, true }, { 7, true },
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(modes); i++) {
+		struct process_exit e;
+
+		ST_ASSERT_EQ(t, selftest_run_program("ufault.elf", modes[i].mode, &e), PROCESS_OK);
+		ST_ASSERT(t, e.faulted);
+		ST_ASSERT_EQ(t, e.status, PROCESS_STATUS_FAULT);
+		ST_ASSERT_EQ(t, e.fault.kind == TRAP_PAGE_FAULT, modes[i].page_fault);
+	}
+}
+
+static void kill_stops_running_threads(struct selftest *t)
+{
+	const struct boot_module *m = boot_module_find("ufault.elf");
+	struct process_exit e;
+	struct process *p;
+
+	ST_ASSERT(t, m != NULL);
+	ST_ASSERT_EQ(t, process_spawn("spinner", phys_to_virt(m->phys), m->size, 5, &p),
+		     PROCESS_OK);
+	thread_sleep_ns(50000000); /* both threads spin in user mode by now */
+	process_kill(p, 77);
+	process_wait(p, &e);
+	ST_ASSERT(t, !e.faulted);
+	ST_ASSERT_EQ(t, e.status, 77);
+}
+
+static void many_processes_leave_no_trace(struct selftest *t)
+{
+	struct process_exit e;
+
+	/* Warm up: the heap's slabs for processes and threads exist afterwards. */
+	ST_ASSERT_EQ(t, selftest_run_program("ufault.elf", 6, &e), PROCESS_OK);
+	struct usage before = usage_now();
+
+	for (int i = 0; i < 40; i++) {
+		ST_ASSERT_EQ(t, selftest_run_program("ufault.elf", (uint64_t)(i % 2) * 6, &e),
+			     PROCESS_OK);
+		ST_ASSERT(t, e.faulted);
+	}
+	expect_same_usage(t, &before);
+}
+
+static void fuzzer_finds_no_hole(struct selftest *t)
+{
+	struct usage before = usage_now();
+
+	run_ok(t, "ufuzz.elf", FUZZ_SYSCALLS);
+	expect_same_usage(t, &before);
+}
+
+/* A copy of usertest.elf with one field changed must be refused, leaking nothing. */
+static void malformed_images_are_refused(struct selftest *t)
+{
+	const struct boot_module *m = boot_module_find("usertest.elf");
+	struct process *p = NULL;
+	uint8_t *copy;
+
+	ST_ASSERT(t, m != NULL && m->size > 0x200);
+	copy = kmalloc(m->size);
+	ST_ASSERT(t, copy != NULL);
+	const uint8_t *orig = phys_to_virt(m->phys);
+
+	/* Warm up: the heap's slab for processes exists afterwards. */
+	ST_ASSERT_EQ_GOTO(t, process_spawn("warm-up", orig, 64, 0, &p), PROCESS_BAD_IMAGE, out);
+	struct usage before = usage_now();
+	uint64_t phoff;
+
+	memcpy(&phoff, orig + 32, 8);
+	struct {
+		const char *what;
+		size_t offset, size;
+		uint64_t value;
+		size_t len;
+	} bad[] = {
+		{ "truncated", 0, m->size / 2, 0, 0 },
+		{ "header only", 0, 64, 0, 0 },
+		{ "bad magic", 1, m->size, 'X', 1 },
+		{ "another machine", 18, m->size, 0x1234, 2 },
+		{ "not ET_EXEC", 16, m->size, 3, 2 },
+		{ "segment in the kernel", phoff + 16, m->size, UINT64_C(0xffffffff80000000), 8 },
+		{ "segment past the window", phoff + 16, m->size, PROCESS_VMM_SIZE * 2, 8 },
+		{ "oversized segment", phoff + 40, m->size, UINT64_C(1) << 40, 8 },
+		{ "program headers outside", 32, m->size, m->size - 8, 8 },
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
+		memcpy(copy, orig, m->size);
+		if (bad[i].len != 0)
+			memcpy(copy + bad[i].offset, &bad[i].value, bad[i].len);
+		int status = process_spawn(bad[i].what, copy, bad[i].size, 0, &p);
+
+		ST_ASSERT_EQ_GOTO(t, status, PROCESS_BAD_IMAGE, out);
+	}
+	expect_same_usage(t, &before);
+out:
+	kfree(copy);
+}
+
+static void copies_check_ranges_and_survive_faults(struct selftest *t)
+{
+	char buf[16];
+	size_t len;
+
+	ST_ASSERT(t, !user_range_ok(0, 1));
+	ST_ASSERT(t, !user_range_ok(MM_USER_VMM_BASE + MM_USER_NULL_GUARD - 1, 2));
+	ST_ASSERT(t, !user_range_ok(UINT64_MAX - 4, 8));
+	ST_ASSERT(t, !user_range_ok(MM_USER_VMM_BASE + MM_USER_VMM_SIZE - 8, 16));
+	ST_ASSERT(t, user_range_ok(MM_USER_VMM_BASE + MM_USER_NULL_GUARD, 4096));
+	ST_ASSERT_EQ(t, copy_from_user(buf, (uint64_t)(uintptr_t)buf, sizeof(buf)),
+		     USER_COPY_BAD_RANGE); /* a kernel address */
+	/* This kernel thread has no user mappings: the copy faults, and says so. */
+	ST_ASSERT_EQ(t, copy_from_user(buf, MM_USER_VMM_BASE + 0x400000, sizeof(buf)),
+		     USER_COPY_FAULT);
+	ST_ASSERT_EQ(t, copy_to_user(MM_USER_VMM_BASE + 0x400000, buf, sizeof(buf)),
+		     USER_COPY_FAULT);
+	ST_ASSERT_EQ(t, copy_string_from_user(buf, MM_USER_VMM_BASE + 0x400000, sizeof(buf), &len),
+		     USER_COPY_FAULT);
+}
+
+static void lazy_pages_fault_in_on_request(struct selftest *t)
+{
+	struct usage before = usage_now();
+	struct process *p;
+	struct vmm_info info;
+	uint64_t va, id;
+
+	ST_ASSERT_EQ(t, process_create("fault-in", &p), PROCESS_OK);
+	ST_ASSERT_EQ_GOTO(
+		t, vmm_alloc(&p->vmm, 4, VMM_READ | VMM_WRITE | VMM_USER, VMM_LAZY, &va, &id),
+		VMM_OK, out);
+	ST_ASSERT_EQ_GOTO(t, vmm_query(&p->vmm, va, &info), VMM_OK, out);
+	ST_ASSERT_GOTO(t, !info.present, out);
+	ST_ASSERT_EQ_GOTO(t, user_fault_in(&p->vmm, va + 100, 3 * 4096, true), USER_COPY_OK, out);
+	for (int i = 0; i < 4; i++) {
+		ST_ASSERT_EQ_GOTO(t, vmm_query(&p->vmm, va + (uint64_t)i * 4096, &info), VMM_OK,
+				  out);
+		ST_ASSERT_GOTO(t, info.present, out);
+	}
+	ST_ASSERT_EQ_GOTO(t, user_fault_in(&p->vmm, va, 5 * 4096, false), USER_COPY_FAULT, out);
+	ST_ASSERT_EQ_GOTO(t, user_fault_in(&p->vmm, 0, 4096, false), USER_COPY_BAD_RANGE, out);
+	ST_ASSERT_EQ_GOTO(t, vmm_protect(&p->vmm, id, VMM_READ | VMM_USER), VMM_OK, out);
+	ST_ASSERT_EQ_GOTO(t, user_fault_in(&p->vmm, va, 4096, true), USER_COPY_FAULT, out);
+out:
+	process_destroy(p);
+	expect_same_usage(t, &before);
+}
+
+static const struct kernel_selftest_case cases[] = {
+	{ "copies_check_ranges_and_survive_faults", copies_check_ranges_and_survive_faults },
+	{ "lazy_pages_fault_in_on_request", lazy_pages_fault_in_on_request },
+	{ "malformed_images_are_refused", malformed_images_are_refused },
+	{ "every_syscall_answers_as_documented", every_syscall_answers_as_documented },
+	{ "faults_kill_only_the_process", faults_kill_only_the_process },
+	{ "kill_stops_running_threads", kill_stops_running_threads },
+	{ "many_processes_leave_no_trace", many_processes_leave_no_trace },
+	{ "fuzzer_finds_no_hole", fuzzer_finds_no_hole },
+};
+
+SELFTEST_SUITE(selftest_suite_user, "user", cases);

@@ -1,0 +1,86 @@
+/*
+ * user/include/keel/user.h - the user library: syscall wrappers and helpers.
+ *
+ * A user program defines `uint64_t main(uint64_t arg)`; _start (user/arch/
+ * <arch>/start.S) calls it through __keel_start() and exits the process
+ * with its return value. base/ (printf, strings) is linked in, its output
+ * going to SYS_DEBUG_WRITE.
+ */
+#ifndef KEEL_USER_H
+#define KEEL_USER_H
+
+#include <arch/syscall.h> /* keel_syscall6(): the architecture's trap instruction */
+#include <base/compiler.h>
+#include <core/syscall.h>
+#include <stddef.h>
+#include <stdint.h>
+
+uint64_t main(uint64_t arg);
+
+static inline struct syscall_result keel_syscall(uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2)
+{
+	return keel_syscall6(nr, a0, a1, a2, 0, 0, 0);
+}
+
+static inline struct syscall_result sys_debug_write(const void *buf, size_t len)
+{
+	return keel_syscall(SYS_DEBUG_WRITE, (uint64_t)(uintptr_t)buf, len, 0);
+}
+
+static inline struct syscall_result sys_thread_yield(void)
+{
+	return keel_syscall(SYS_THREAD_YIELD, 0, 0, 0);
+}
+
+static inline struct syscall_result sys_thread_join(uint64_t handle)
+{
+	return keel_syscall(SYS_THREAD_JOIN, handle, 0, 0);
+}
+
+static inline struct syscall_result sys_mem_map(uint64_t bytes, unsigned prot, unsigned flags)
+{
+	return keel_syscall(SYS_MEM_MAP, bytes, prot, flags);
+}
+
+static inline struct syscall_result sys_mem_unmap(uint64_t addr)
+{
+	return keel_syscall(SYS_MEM_UNMAP, addr, 0, 0);
+}
+
+static inline struct syscall_result sys_mem_protect(uint64_t addr, unsigned prot)
+{
+	return keel_syscall(SYS_MEM_PROTECT, addr, prot, 0);
+}
+
+static inline uint64_t sys_clock_read(void)
+{
+	return keel_syscall(SYS_CLOCK_READ, 0, 0, 0).value;
+}
+
+static inline struct syscall_result sys_sleep(uint64_t ns)
+{
+	return keel_syscall(SYS_SLEEP, ns, 0, 0);
+}
+
+__noreturn void sys_thread_exit(uint64_t value);
+__noreturn void sys_process_exit(uint64_t status);
+
+/*
+ * A new thread running fn(arg) on a kernel-made stack of stack_bytes (0:
+ * the default); its return value is its exit value. The result's value
+ * is the thread's handle on success.
+ */
+struct syscall_result keel_thread_create(uint64_t (*fn)(uint64_t), uint64_t arg,
+					 uint64_t stack_bytes);
+
+/* The raw SYS_THREAD_CREATE: the thread starts at `entry` with `arg`. */
+static inline struct syscall_result sys_thread_create(uint64_t entry, uint64_t arg,
+						      uint64_t stack_bytes)
+{
+	return keel_syscall(SYS_THREAD_CREATE, entry, arg, stack_bytes);
+}
+
+/* Write a NUL-terminated string to the debug console. */
+void keel_puts(const char *s);
+
+#endif /* KEEL_USER_H */

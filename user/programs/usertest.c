@@ -1,0 +1,244 @@
+/*
+ * user/programs/usertest.c - every syscall with good and bad arguments
+ * (the `user` selftest suite runs it; requirements Y1-Y3, M6, S4).
+ *
+ * Each check compares a status and a value with what docs/syscalls.md
+ * promises; a mismatch is printed. The exit status is the number of
+ * failed checks, so the kernel's suite sees 0 or knows how many.
+ */
+#include <base/printf.h>
+#include <base/string.h>
+#include <keel/user.h>
+
+#define PAGE		4096u
+#define PROCESS_THREADS 64 /* handles per process (include/kernel/process.h) */
+#define KERNEL_ADDRESS	UINT64_C(0xffffffff80000000) /* the kernel image, on every platform */
+#define OUTSIDE_WINDOW	UINT64_C(0x100000000)	     /* in the user half, past the process window */
+#define IMAGE_BASE	UINT64_C(0x400000)	     /* user/user.ld */
+
+static unsigned checks, failures;
+
+static void expect(const char *what, struct syscall_result r, uint64_t status, uint64_t value)
+{
+	checks++;
+	if (r.status == status && r.value == value)
+		return;
+	failures++;
+	printf("usertest: FAIL %s: status %llu value 0x%llx, want %llu 0x%llx\n", what,
+	       (unsigned long long)r.status, (unsigned long long)r.value,
+	       (unsigned long long)status, (unsigned long long)value);
+}
+
+static void expect_true(const char *what, bool ok)
+{
+	checks++;
+	if (!ok) {
+		failures++;
+		printf("usertest: FAIL %s\n", what);
+	}
+}
+
+#define BAD(i) SYSCALL_STATUS_BAD_ARGUMENT, (i)
+
+static void test_status_classes(void)
+{
+	expect_true("0 is success", syscall_status_is_success(SYSCALL_STATUS_OK));
+	expect_true("101 is a caller error",
+		    syscall_status_is_caller_error(SYSCALL_STATUS_BAD_ARGUMENT) &&
+			    !syscall_status_is_success(SYSCALL_STATUS_BAD_ARGUMENT));
+	expect_true("201 is a kernel error",
+		    syscall_status_is_kernel_error(SYSCALL_STATUS_UNAVAILABLE) &&
+			    !syscall_status_is_caller_error(SYSCALL_STATUS_UNAVAILABLE));
+}
+
+static void test_dispatch(void)
+{
+	expect("unknown number", keel_syscall6(SYSCALL_COUNT, 0, 0, 0, 0, 0, 0),
+	       SYSCALL_STATUS_UNKNOWN_SYSCALL, SYSCALL_COUNT);
+	expect("unknown huge number", keel_syscall6(UINT64_MAX, 1, 2, 3, 4, 5, 6),
+	       SYSCALL_STATUS_UNKNOWN_SYSCALL, UINT64_MAX);
+	expect("unused argument 0 set", keel_syscall6(SYS_CLOCK_READ, 1, 0, 0, 0, 0, 0), BAD(0));
+	expect("unused argument 5 set", keel_syscall6(SYS_DEBUG_WRITE, 0, 0, 0, 0, 0, 7), BAD(5));
+}
+
+static void test_debug_write(void)
+{
+	static const char hello[] = "usertest: hello from user mode\n";
+	char stack_text[] = "usertest: and from the stack\n";
+
+	expect("write", sys_debug_write(hello, sizeof(hello) - 1), SYSCALL_STATUS_OK,
+	       sizeof(hello) - 1);
+	expect("write from the stack", sys_debug_write(stack_text, strlen(stack_text)),
+	       SYSCALL_STATUS_OK, strlen(stack_text));
+	expect("write 0 bytes from NULL", sys_debug_write(NULL, 0), SYSCALL_STATUS_OK, 0);
+	expect("write from NULL", sys_debug_write(NULL, 5), BAD(0));
+	expect("write from the null guard", sys_debug_write((void *)0x1000, 5), BAD(0));
+	expect("write from the kernel", sys_debug_write((void *)KERNEL_ADDRESS, 5), BAD(0));
+	expect("write from unmapped memory", sys_debug_write((void *)OUTSIDE_WINDOW, 5), BAD(0));
+	expect("write with a wrapping range", keel_syscall(SYS_DEBUG_WRITE, UINT64_MAX - 8, 64, 0),
+	       BAD(0));
+	expect("write a huge length", sys_debug_write(hello, UINT64_C(1) << 40), BAD(1));
+	expect("write one byte too many", sys_debug_write(hello, SYS_DEBUG_WRITE_MAX + 1), BAD(1));
+}
+
+static void test_clock_sleep_yield(void)
+{
+	uint64_t t0 = sys_clock_read(), t1;
+
+	expect("sleep 2 ms", sys_sleep(2000000), SYSCALL_STATUS_OK, 0);
+	t1 = sys_clock_read();
+	expect_true("the clock runs", t0 != 0 && t1 >= t0 + 2000000);
+	expect("sleep too long", sys_sleep(SYS_SLEEP_MAX + 1), BAD(0));
+	expect("sleep 0", sys_sleep(0), SYSCALL_STATUS_OK, 0);
+	expect("yield", sys_thread_yield(), SYSCALL_STATUS_OK, 0);
+}
+
+static void test_memory(void)
+{
+	struct syscall_result r = sys_mem_map(3 * PAGE, SYS_PROT_READ | SYS_PROT_WRITE, 0);
+	uint64_t eager = r.value, lazy;
+
+	expect_true("map eager",
+		    r.status == SYSCALL_STATUS_OK && eager % PAGE == 0 && eager >= 0x10000);
+	if (r.status == SYSCALL_STATUS_OK) {
+		volatile uint8_t *m = (volatile uint8_t *)(uintptr_t)eager;
+
+		expect_true("eager memory is zeroed", m[0] == 0 && m[3 * PAGE - 1] == 0);
+		m[0] = 1;
+		m[3 * PAGE - 1] = 2;
+		expect_true("eager memory keeps what is written",
+			    m[0] == 1 && m[3 * PAGE - 1] == 2);
+		expect("write from the end of a mapping into its neighbour",
+		       sys_debug_write((void *)(uintptr_t)(eager + 3 * PAGE - 2), 8), BAD(0));
+		expect("protect read-only", sys_mem_protect(eager, SYS_PROT_READ),
+		       SYSCALL_STATUS_OK, 0);
+		expect_true("read-only memory still reads", m[3 * PAGE - 1] == 2);
+		expect("protect W+X",
+		       sys_mem_protect(eager, SYS_PROT_READ | SYS_PROT_WRITE | SYS_PROT_EXEC),
+		       BAD(1));
+		expect("protect not at the start", sys_mem_protect(eager + PAGE, SYS_PROT_READ),
+		       BAD(0));
+		expect("unmap", sys_mem_unmap(eager), SYSCALL_STATUS_OK, 0);
+		expect("unmap again", sys_mem_unmap(eager), BAD(0));
+		expect("write from an unmapped range", sys_debug_write((void *)(uintptr_t)eager, 4),
+		       BAD(0));
+	}
+
+	r = sys_mem_map(64 * PAGE, SYS_PROT_READ | SYS_PROT_WRITE, SYS_MAP_LAZY);
+	lazy = r.value;
+	expect_true("map lazy", r.status == SYSCALL_STATUS_OK);
+	if (r.status == SYSCALL_STATUS_OK) {
+		volatile uint8_t *m = (volatile uint8_t *)(uintptr_t)lazy;
+		bool ok = true;
+
+		for (unsigned i = 0; i < 64; i++)
+			m[i * PAGE + i] = (uint8_t)i;
+		for (unsigned i = 0; i < 64; i++)
+			ok = ok && m[i * PAGE + i] == (uint8_t)i;
+		expect_true("lazy pages fault in", ok);
+		expect("unmap lazy", sys_mem_unmap(lazy), SYSCALL_STATUS_OK, 0);
+	}
+
+	expect("map 0 bytes", sys_mem_map(0, SYS_PROT_READ, 0), BAD(0));
+	expect("map too much", sys_mem_map(SYS_MEM_MAP_MAX + 1, SYS_PROT_READ, 0), BAD(0));
+	expect("map without read", sys_mem_map(PAGE, SYS_PROT_WRITE, 0), BAD(1));
+	expect("map W+X", sys_mem_map(PAGE, SYS_PROT_READ | SYS_PROT_WRITE | SYS_PROT_EXEC, 0),
+	       BAD(1));
+	expect("map unknown prot", sys_mem_map(PAGE, SYS_PROT_READ | 0x80, 0), BAD(1));
+	expect("map unknown flag", sys_mem_map(PAGE, SYS_PROT_READ, 0x10), BAD(2));
+	expect("unmap NULL", sys_mem_unmap(0), BAD(0));
+	expect("unmap the kernel", sys_mem_unmap(KERNEL_ADDRESS), BAD(0));
+	expect("unmap the program", sys_mem_unmap(IMAGE_BASE), BAD(0));
+	expect("protect the program", sys_mem_protect(IMAGE_BASE, SYS_PROT_READ), BAD(0));
+
+	/* Fill the record table: the kernel says so instead of failing silently. */
+	static uint64_t maps[300];
+	unsigned n = 0;
+
+	for (; n < 300; n++) {
+		r = sys_mem_map(PAGE, SYS_PROT_READ, SYS_MAP_LAZY);
+		if (r.status != SYSCALL_STATUS_OK)
+			break;
+		maps[n] = r.value;
+	}
+	expect_true("many mappings, then a limit", n > 100 && n < 300);
+	expect("the limit is a kernel error", r, SYSCALL_STATUS_FAILED, SYSCALL_FAILED_LIMIT);
+	bool unmapped = true;
+
+	while (n > 0)
+		unmapped = sys_mem_unmap(maps[--n]).status == SYSCALL_STATUS_OK && unmapped;
+	expect_true("every mapping unmaps", unmapped);
+}
+
+static uint64_t square(uint64_t x)
+{
+	return x * x;
+}
+
+static volatile int release_threads;
+
+static uint64_t wait_for_release(uint64_t x)
+{
+	while (!__atomic_load_n(&release_threads, __ATOMIC_ACQUIRE))
+		sys_sleep(100000);
+	return x + 1;
+}
+
+static uint64_t exit_early(uint64_t x)
+{
+	sys_thread_exit(x * 3);
+}
+
+static void test_threads(void)
+{
+	struct syscall_result r = keel_thread_create(square, 12, 0);
+	uint64_t handles[PROCESS_THREADS];
+	unsigned n;
+
+	expect_true("create", r.status == SYSCALL_STATUS_OK);
+	expect("join", sys_thread_join(r.value), SYSCALL_STATUS_OK, 144);
+	expect("join again", sys_thread_join(r.value), BAD(0));
+
+	r = keel_thread_create(exit_early, 5, 8192);
+	expect_true("create with a small stack", r.status == SYSCALL_STATUS_OK);
+	expect("thread_exit value", sys_thread_join(r.value), SYSCALL_STATUS_OK, 15);
+
+	expect("create at NULL", sys_thread_create(0, 0, 0), BAD(0));
+	expect("create in the kernel", sys_thread_create(KERNEL_ADDRESS, 0, 0), BAD(0));
+	expect("create with a huge stack", sys_thread_create(IMAGE_BASE, 0, SYS_STACK_MAX + 1),
+	       BAD(2));
+	expect("join a bad handle", sys_thread_join(12345), BAD(0));
+	expect("join handle 0", sys_thread_join(0), BAD(0));
+	expect("thread_exit with an extra argument",
+	       keel_syscall6(SYS_THREAD_EXIT, 0, 1, 0, 0, 0, 0), BAD(1));
+
+	/* The handle table has room for 64 threads, this one included. */
+	release_threads = 0;
+	for (n = 0; n < PROCESS_THREADS; n++) {
+		r = keel_thread_create(wait_for_release, n, 0);
+		if (r.status != SYSCALL_STATUS_OK)
+			break;
+		handles[n] = r.value;
+	}
+	expect_true("63 more threads", n == PROCESS_THREADS - 1);
+	expect("then the table is full", r, SYSCALL_STATUS_FAILED, SYSCALL_FAILED_LIMIT);
+	__atomic_store_n(&release_threads, 1, __ATOMIC_RELEASE);
+	bool joined = true;
+
+	for (unsigned i = 0; i < n; i++)
+		joined = joined && sys_thread_join(handles[i]).value == i + 1;
+	expect_true("every thread joins with its value", joined);
+}
+
+uint64_t main(uint64_t arg)
+{
+	(void)arg;
+	test_status_classes();
+	test_dispatch();
+	test_debug_write();
+	test_clock_sleep_yield();
+	test_memory();
+	test_threads();
+	printf("usertest: %u checks, %u failed\n", checks, failures);
+	return failures;
+}
