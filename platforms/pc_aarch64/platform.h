@@ -77,15 +77,14 @@ uintptr_t aarch64_boot_exception_stack_top(void);
  * IRQs and for everything from EL0.
  */
 struct hal_trap_frame {
-	uint64_t x[31];	 /* x0-x30; x29 is the frame pointer, x30 the link register */
-	uint64_t sp;	 /* the trapped context's SP (SP_EL0, or SP_EL1 for a nested trap) */
-	uint64_t elr;	 /* ELR_EL1: where eret resumes; the trapping instruction */
-	uint64_t spsr;	 /* SPSR_EL1: the trapped PSTATE */
-	uint64_t esr;	 /* ESR_EL1: exception class and syndrome */
-	uint64_t far;	 /* FAR_EL1: the faulting address, for aborts */
-	uint64_t vector; /* which of the 16 VBAR_EL1 entries was taken */
-	uint64_t
-		tpidr_el0; /* EL0's thread pointer; kept for EL0 only (frames stay 16-byte sized) */
+	uint64_t x[31];	    /* x0-x30; x29 is the frame pointer, x30 the link register */
+	uint64_t sp;	    /* the trapped SP (SP_EL0, or SP_EL1 for a nested trap) */
+	uint64_t elr;	    /* ELR_EL1: where eret resumes; the trapping insn, or past SVC */
+	uint64_t spsr;	    /* SPSR_EL1: the trapped PSTATE */
+	uint64_t esr;	    /* ESR_EL1: exception class and syndrome */
+	uint64_t far;	    /* FAR_EL1: the faulting address, for aborts */
+	uint64_t vector;    /* which of the 16 VBAR_EL1 entries was taken */
+	uint64_t tpidr_el0; /* TPIDR_EL0: saved and restored for EL0 only */
 };
 
 /* The vector indices of exceptions from EL0 that do not go to aarch64_trap_report(). */

@@ -124,6 +124,7 @@ static void user_syscall(struct hal_trap_frame *f)
 	f->x[1] = r.value;
 }
 
+/* vectors.S, for every exception from EL0: which handler gets the frame. */
 void aarch64_user_exception(struct hal_trap_frame *f);
 
 void aarch64_user_exception(struct hal_trap_frame *f)
