@@ -5,12 +5,12 @@
  * first entry, copy) and vectors.S (the return path).
  *
  * Rings: user code runs in ring 3 with the GDT's user segments (x86.h).
- * Three ways lead back to ring 0, all onto the top of the running
- * thread's kernel stack: the syscall instruction (user.S builds the frame
- * itself, from the per-CPU word X86_CPU_KERNEL_STACK), and exceptions and
- * interrupts (the CPU pushes the frame at TSS.RSP0). Both are set by
- * hal_user_set_kernel_stack() before the scheduler switches to a user
- * thread.
+ * Every way back to ring 0 lands on the top of the running thread's
+ * kernel stack: the syscall instruction (user.S moves RSP to the per-CPU
+ * word X86_CPU_KERNEL_STACK and builds the frame itself), exceptions and
+ * interrupts (the CPU moves RSP to TSS.RSP0 and pushes the frame).
+ * hal_user_set_kernel_stack() sets both before the scheduler switches to
+ * a user thread.
  *
  * Protection, where CPUID leaf 7 offers it: SMEP (CR4 bit 20) makes an
  * instruction fetch from a user page in ring 0 a page fault, SMAP (CR4 bit
