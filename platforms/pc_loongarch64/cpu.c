@@ -8,6 +8,7 @@
 #include <core/pmm.h>
 #include <hal/cpu.h>
 #include <hal/trap.h>
+#include <hal/user.h>
 #include <kernel/panic.h>
 
 #include "loongarch.h"
@@ -73,6 +74,7 @@ void hal_cpu_init(struct cpu *cpu)
 	cpu->arch[LA_CPU_EXC_STACK] = top;
 	csr_write(CSR_SAVE2, top);
 
+	hal_user_init_cpu();
 	la_timer_init_cpu();
 	la_irq_init_cpu();
 	hal_irq_restore(irq);

@@ -11,6 +11,7 @@
 /* CSRs (LoongArch Vol. 1, "Control and Status Registers"). */
 #define CSR_CRMD      0x0
 #define CSR_PRMD      0x1
+#define CSR_EUEN      0x2
 #define CSR_ECFG      0x4
 #define CSR_ESTAT     0x5
 #define CSR_ERA	      0x6
@@ -46,6 +47,8 @@
 #define CRMD_IE	    0x4	 /* interrupts enabled */
 #define CRMD_KERNEL 0xb0 /* PLV0, IE 0, DA 0, PG 1, DATF = DATM = coherent cached */
 #define PRMD_PPLV   0x3	 /* the trapped privilege level */
+#define PRMD_PLV3   0x3	 /* ... when it was user mode */
+#define PRMD_PIE    0x4	 /* the trapped CRMD.IE */
 #define CPUID_MASK  0x1ff
 
 /*
@@ -88,6 +91,21 @@
 /* struct cpu's arch[] words on this platform (offsets 8 + 8 * n). */
 #define LA_CPU_EXC_STACK 0 /* the exception stack's top, as in SAVE2 */
 #define LA_CPU_SPURIOUS	 1 /* interrupts taken with no enabled line pending */
+#define LA_CPU_KSTACK	 2 /* the running user thread's kernel stack top (user.c) */
+
+/*
+ * struct hal_trap_frame, for the assembly that builds and reads it
+ * (vectors.S, user.S): r0-r31 at 8 * n, then the CSRs. trap.c checks
+ * these against the struct.
+ */
+#define FRAME_R21   (21 * 8)
+#define FRAME_ERA   256
+#define FRAME_PRMD  264
+#define FRAME_ESTAT 272
+#define FRAME_BADV  280
+#define FRAME_BADI  288
+#define FRAME_CRMD  296
+#define FRAME_SIZE  304
 
 #ifndef __ASSEMBLER__
 #include <stdbool.h>
@@ -150,7 +168,7 @@ static inline uint64_t rdtime(void)
 	return t;
 }
 
-/* Built by vectors.S; the offsets are repeated there as FRAME_* (trap.c checks them). */
+/* Built by vectors.S and user.S; the offsets are FRAME_* above (trap.c checks them). */
 struct hal_trap_frame {
 	uint64_t r[32]; /* r[0] is 0; r[3] is the trapped $sp, not the frame's */
 	uint64_t era;	/* the trapping instruction: ertn resumes here */
@@ -174,6 +192,9 @@ extern struct la_paging_csrs la_kernel_paging;
  * access may be retried. See paging.c, "TLB caveat".
  */
 bool la_paging_fault_is_stale(uint64_t va, bool write);
+
+/* user.c: a syscall instruction (Ecode SYS) executed in user mode, from la_trap(). */
+void la_syscall(struct hal_trap_frame *frame);
 
 /* irq.c: an interrupt (Ecode 0) that vectors.S and la_trap() passed on. */
 void la_interrupt(struct hal_trap_frame *frame);

@@ -2,10 +2,11 @@
  * platforms/pc_loongarch64/trap.c - HAL trap contract for loongarch64: EENTRY and decoding.
  *
  * vectors.S saves the trapped context into a struct hal_trap_frame and
- * calls la_trap(). Interrupts (Ecode 0) go on to la_interrupt() (irq.c);
- * every exception is decoded from CSR.ESTAT into a struct trap_info for
- * kernel_trap(). Machine errors take their own path (la_merr_entry) and end
- * in la_machine_error(), a panic.
+ * calls la_trap(). Interrupts (Ecode 0) go on to la_interrupt() (irq.c),
+ * syscalls from user mode to la_syscall() (user.c); every other exception,
+ * from kernel or user mode, is decoded from CSR.ESTAT into a struct
+ * trap_info for kernel_trap(). Machine errors take their own path
+ * (la_merr_entry) and end in la_machine_error(), a panic.
  */
 #include <base/compiler.h>
 #include <core/boot_info.h>
@@ -26,18 +27,24 @@
 
 /* The Ecode values this file tells apart (LoongArch Vol. 1, table of exception encoding). */
 enum {
-	ECODE_INT = 0x0, /* an interrupt: ESTAT.IS says which lines */
-	ECODE_PIL = 0x1, /* page invalid for load */
-	ECODE_PIS = 0x2, /* page invalid for store */
-	ECODE_PIF = 0x3, /* page invalid for instruction fetch */
-	ECODE_PME = 0x4, /* page modified: a store to a page whose D bit is clear */
-	ECODE_PNR = 0x5, /* page not readable */
-	ECODE_PNX = 0x6, /* page not executable */
-	ECODE_PPI = 0x7, /* page privilege level illegal */
-	ECODE_ALE = 0x9, /* address alignment error */
-	ECODE_BRK = 0xc, /* the break instruction */
-	ECODE_INE = 0xd, /* instruction not existent */
-	ECODE_IPE = 0xe, /* instruction privilege error */
+	ECODE_INT = 0x0,   /* an interrupt: ESTAT.IS says which lines */
+	ECODE_PIL = 0x1,   /* page invalid for load */
+	ECODE_PIS = 0x2,   /* page invalid for store */
+	ECODE_PIF = 0x3,   /* page invalid for instruction fetch */
+	ECODE_PME = 0x4,   /* page modified: a store to a page whose D bit is clear */
+	ECODE_PNR = 0x5,   /* page not readable */
+	ECODE_PNX = 0x6,   /* page not executable */
+	ECODE_PPI = 0x7,   /* page privilege level illegal */
+	ECODE_ADE = 0x8,   /* address error: illegal in this mode (EsubCode 0 fetch, 1 data) */
+	ECODE_ALE = 0x9,   /* address alignment error */
+	ECODE_SYS = 0xb,   /* the syscall instruction */
+	ECODE_BRK = 0xc,   /* the break instruction */
+	ECODE_INE = 0xd,   /* instruction not existent */
+	ECODE_IPE = 0xe,   /* instruction privilege error */
+	ECODE_FPD = 0xf,   /* floating-point instruction while EUEN.FPE = 0 */
+	ECODE_SXD = 0x10,  /* 128-bit vector (LSX) instruction while EUEN.SXE = 0 */
+	ECODE_ASXD = 0x11, /* 256-bit vector (LASX) instruction while EUEN.ASXE = 0 */
+	ECODE_BTD = 0x14,  /* binary-translation (LBT) instruction while EUEN.BTE = 0 */
 };
 
 /*
@@ -47,15 +54,15 @@ enum {
  */
 #define INSN_SIZE 4
 
-STATIC_ASSERT(sizeof(struct hal_trap_frame) == 304, "vectors.S: FRAME_SIZE");
+STATIC_ASSERT(sizeof(struct hal_trap_frame) == FRAME_SIZE, "loongarch.h: FRAME_SIZE");
 STATIC_ASSERT(sizeof(struct hal_trap_frame) % 16 == 0, "the psABI wants $sp 16-byte aligned");
-STATIC_ASSERT(offsetof(struct hal_trap_frame, r[21]) == 168, "vectors.S: FRAME_R21");
-STATIC_ASSERT(offsetof(struct hal_trap_frame, era) == 256, "vectors.S: FRAME_ERA");
-STATIC_ASSERT(offsetof(struct hal_trap_frame, prmd) == 264, "vectors.S: FRAME_PRMD");
-STATIC_ASSERT(offsetof(struct hal_trap_frame, estat) == 272, "vectors.S: FRAME_ESTAT");
-STATIC_ASSERT(offsetof(struct hal_trap_frame, badv) == 280, "vectors.S: FRAME_BADV");
-STATIC_ASSERT(offsetof(struct hal_trap_frame, badi) == 288, "vectors.S: FRAME_BADI");
-STATIC_ASSERT(offsetof(struct hal_trap_frame, crmd) == 296, "vectors.S: FRAME_CRMD");
+STATIC_ASSERT(offsetof(struct hal_trap_frame, r[21]) == FRAME_R21, "loongarch.h: FRAME_R21");
+STATIC_ASSERT(offsetof(struct hal_trap_frame, era) == FRAME_ERA, "loongarch.h: FRAME_ERA");
+STATIC_ASSERT(offsetof(struct hal_trap_frame, prmd) == FRAME_PRMD, "loongarch.h: FRAME_PRMD");
+STATIC_ASSERT(offsetof(struct hal_trap_frame, estat) == FRAME_ESTAT, "loongarch.h: FRAME_ESTAT");
+STATIC_ASSERT(offsetof(struct hal_trap_frame, badv) == FRAME_BADV, "loongarch.h: FRAME_BADV");
+STATIC_ASSERT(offsetof(struct hal_trap_frame, badi) == FRAME_BADI, "loongarch.h: FRAME_BADI");
+STATIC_ASSERT(offsetof(struct hal_trap_frame, crmd) == FRAME_CRMD, "loongarch.h: FRAME_CRMD");
 
 extern char la_trap_entry[], la_merr_entry[];
 
@@ -128,12 +135,22 @@ static const char *cause_name(unsigned ecode, unsigned esubcode)
 	return cause_names[ecode][0];
 }
 
+/*
+ * Called by vectors.S with interrupts masked, and returns with them masked
+ * (la_trap_return then calls kernel_user_return() on the way to user mode).
+ */
 void la_trap(struct hal_trap_frame *f)
 {
 	unsigned ecode = ESTAT_ECODE(f->estat);
+	bool user = (f->prmd & PRMD_PPLV) != 0;
 
 	if (ecode == ECODE_INT) {
 		la_interrupt(f);
+		return;
+	}
+	/* In kernel mode a syscall is a bug like any other: kernel_trap() reports it. */
+	if (ecode == ECODE_SYS && user) {
+		la_syscall(f);
 		return;
 	}
 	/* Mapped (or made writable) meanwhile, by another CPU perhaps: retry. */
@@ -145,7 +162,7 @@ void la_trap(struct hal_trap_frame *f)
 		.name = cause_name(ecode, ESTAT_ESUBCODE(f->estat)),
 		.code = f->estat,
 		.pc = f->era,
-		.user = (f->prmd & PRMD_PPLV) != 0,
+		.user = user,
 		.frame = f,
 	};
 
@@ -158,15 +175,29 @@ void la_trap(struct hal_trap_frame *f)
 	case ECODE_PNX:
 	case ECODE_PPI:
 		/*
-		 * The loader's refill handler fills the TLB even for an unmapped
-		 * address (with an invalid entry), so "not mapped" arrives here
-		 * as a page-invalid exception. The cause says what the access
-		 * was, except for PPI, which can be any of the three.
+		 * The refill handler fills the TLB even for an unmapped address
+		 * (with an invalid entry), so "not mapped" arrives here as a
+		 * page-invalid exception. The cause says what the access was,
+		 * except for PPI (user mode touching a kernel page), which can
+		 * be any of the three: it was the fetch when BADV is the pc,
+		 * since a data access to the page of the fetched instruction
+		 * cannot break the privilege check the fetch passed. A store is
+		 * not told from a load there, which only matters for the report:
+		 * no PPI fault is ever resolved.
 		 */
 		t.kind = TRAP_PAGE_FAULT;
 		t.address = f->badv;
 		t.write = ecode == ECODE_PIS || ecode == ECODE_PME;
-		t.exec = ecode == ECODE_PIF || ecode == ECODE_PNX;
+		t.exec = ecode == ECODE_PIF || ecode == ECODE_PNX ||
+			 (ecode == ECODE_PPI && f->badv == f->era);
+		break;
+	case ECODE_ADE:
+		/*
+		 * An address no translation serves at this level: outside
+		 * VALEN, or (fetch) a pc that is not a multiple of 4. Not a page
+		 * fault, since no page could make it valid; BADV says which.
+		 */
+		t.address = f->badv;
 		break;
 	case ECODE_ALE:
 		t.kind = TRAP_ALIGNMENT;
@@ -177,6 +208,15 @@ void la_trap(struct hal_trap_frame *f)
 		break;
 	case ECODE_INE:
 	case ECODE_IPE:
+	/*
+	 * FP, vector and binary-translation units stay disabled (EUEN = 0,
+	 * user.c): the kernel keeps no such state for anyone, so their
+	 * instructions are illegal here.
+	 */
+	case ECODE_FPD:
+	case ECODE_SXD:
+	case ECODE_ASXD:
+	case ECODE_BTD:
 		t.kind = TRAP_ILLEGAL_INSTRUCTION;
 		break;
 	}

@@ -2,8 +2,8 @@
  * platforms/pc_loongarch64/vectors.S - exception entry points: EENTRY and MERRENTRY.
  *
  * la_trap_entry: every exception and interrupt (CSR.ECFG.VS = 0 gives them
- * all this one entry; TLB refills go to the loader's handler at TLBRENTRY,
- * machine errors to la_merr_entry below).
+ * all this one entry; TLB refills go to the kernel's handler at TLBRENTRY,
+ * machine errors to la_merr_entry below), from kernel and user mode alike.
  *
  *   On entry: PLV0, CRMD.IE clear, paging on (CRMD.PG = 1, DA = 0); the
  *   hardware has copied the trapped PLV and IE into PRMD, the trapping
@@ -12,25 +12,42 @@
  *   context's value, $sp included.
  *   What it does: frees $t0 through CSR.SAVE0, builds a struct
  *   hal_trap_frame (loongarch.h) 16-byte aligned, as the psABI wants at a
- *   call, and calls la_trap(frame) with $sp at the frame. The frame goes
- *   below the trapped $sp, on the interrupted thread's own kernel stack,
- *   so that an interrupt handler may switch threads and come back to it
- *   much later, possibly on another CPU. One exception: a kernel-mode page
- *   fault whose address lies in the page the frame would be written to
- *   (the trapped $sp's page or the one below) means that the stack itself
- *   is gone, typically a kernel stack overflow into the unmapped guard
- *   page below it. Writing the frame there would fault again, forever; so
- *   that frame goes on this CPU's exception stack (top in SAVE2, SAVE3
- *   frees $t1 for the test), where kernel_trap() can report it.
+ *   call, and calls la_trap(frame) with $sp at the frame. Where the frame
+ *   goes depends on where the trap came from:
+ *    - user mode (PRMD.PPLV = 3): $sp and $r21 are the user's and mean
+ *      nothing here. The frame goes at the very top of the running
+ *      thread's kernel stack, whose top the scheduler stored in this CPU's
+ *      struct cpu (arch[LA_CPU_KSTACK], hal_user_set_kernel_stack()); the
+ *      struct is found through SAVE1, which holds this CPU's pointer for
+ *      exactly this moment. $r21 is reloaded from SAVE1 and $fp cleared,
+ *      so that the kernel's backtraces end at the frame.
+ *    - kernel mode: below the trapped $sp, on the interrupted thread's own
+ *      kernel stack, so that an interrupt handler may switch threads and
+ *      come back to it much later, possibly on another CPU. One
+ *      exception: a page fault whose address lies in the page the frame
+ *      would be written to (the trapped $sp's page or the one below) means
+ *      that the stack itself is gone, typically a kernel stack overflow
+ *      into the unmapped guard page below it. Writing the frame there
+ *      would fault again, forever; so that frame goes on this CPU's
+ *      exception stack (top in SAVE2, SAVE3 frees $t1 for the test), where
+ *      kernel_trap() can report it.
  *   $r21 holds the per-CPU pointer in kernel mode at all times: it is
- *   saved in the frame for the report, reloaded from SAVE1 on an entry
- *   from user mode, and restored from the frame only on the way back to
- *   user mode. A kernel thread may be resumed on another CPU than the one
- *   it trapped on, so a kernel-mode frame's $r21 is stale.
- *   On exit (ertn): ERA and PRMD from the frame (la_trap may have moved
- *   ERA, e.g. past a breakpoint), every general register from the frame
- *   but $r21 (see above), $sp last; SAVE0 and SAVE3 hold stale values.
- *   ertn puts PRMD's PLV and IE back into CRMD and resumes at ERA.
+ *   saved in the frame, and restored from the frame only on the way back
+ *   to user mode. A kernel thread may be resumed on another CPU than the
+ *   one it trapped on, so a kernel-mode frame's $r21 is stale.
+ *
+ * la_trap_return: the way out, where la_trap returns, and where
+ *   hal_user_enter (user.S) comes with a frame it built.
+ *
+ *   On entry: $sp = the frame, interrupts masked.
+ *   What it does: on the way back to user mode, calls kernel_user_return()
+ *   first, on the kernel stack below the frame (it may end the thread and
+ *   never return). Then ERA and PRMD from the frame (la_trap may have
+ *   moved ERA: past a breakpoint or a syscall, to hal_user_copy_fault),
+ *   every general register from the frame, $r21 only for user mode (see
+ *   above), $sp last; SAVE0 and SAVE3 hold stale values.
+ *   On exit: ertn puts PRMD's PLV and IE back into CRMD (PLV3 with
+ *   interrupts on, for user mode) and resumes at ERA.
  *
  * la_merr_entry: machine errors (MERRENTRY holds its physical address).
  *
@@ -49,6 +66,8 @@
  *   $a1 are lost (MERRSAVE holds the trapped $t0), the other registers are
  *   the trapped context's. It panics: there is no way back.
  */
+#include <core/cpu.h>
+
 #include "loongarch.h"
 
 #define CSR_MERRCTL	0x90
@@ -58,15 +77,8 @@
 /* MERRCTL fields for the return: PPLV 0, PWE 0, PDA 0, PPG 1, PDATF = PDATM = 1 (CC). */
 #define MERRCTL_RETURN_PAGED	0xb00
 
-/* struct hal_trap_frame: r0-r31 at 8 * n, then the CSRs (trap.c checks these). */
-#define FRAME_R21	(21 * 8)
-#define FRAME_ERA	256
-#define FRAME_PRMD	264
-#define FRAME_ESTAT	272
-#define FRAME_BADV	280
-#define FRAME_BADI	288
-#define FRAME_CRMD	296
-#define FRAME_SIZE	304
+/* Where the running user thread's kernel stack top is, from this CPU's struct cpu. */
+#define CPU_KSTACK	(CPU_ARCH_OFFSET + LA_CPU_KSTACK * 8)
 
 /*
  * Drop this CPU's TLB entries for the frame at $sp (its first and last
@@ -94,6 +106,9 @@
 	.type	la_trap_entry, @function
 la_trap_entry:
 	csrwr	$t0, CSR_SAVE0		/* the only free-standing scratch: a CSR */
+	csrrd	$t0, CSR_PRMD
+	andi	$t0, $t0, PRMD_PPLV
+	bnez	$t0, .Lfrom_user
 	csrrd	$t0, CSR_ESTAT
 	bstrpick.d $t0, $t0, 21, 16	/* Ecode */
 	addi.d	$t0, $t0, -1
@@ -101,9 +116,9 @@ la_trap_entry:
 	bnez	$t0, .Lpage_fault
 	move	$t0, $sp
 	/*
-	 * Here $t0 is the trapped $sp and the frame goes below $sp. A trap
-	 * from user mode (PRMD.PPLV != 0) will need the thread's kernel stack
-	 * instead; nothing below depends on which stack it is.
+	 * Here $t0 is the trapped $sp, and $sp is where the frame goes below:
+	 * the trapped $sp itself, the exception stack's top or the kernel
+	 * stack's top (see the top of the file).
 	 */
 .Lbuild_frame:
 	addi.d	$sp, $sp, -FRAME_SIZE
@@ -131,24 +146,42 @@ la_trap_entry:
 	csrrd	$t0, CSR_CRMD
 	st.d	$t0, $sp, FRAME_CRMD
 
-	/* From user mode, $r21 is the user's: take the kernel's. */
+	/*
+	 * From user mode, $r21 is the user's: take the kernel's; and the
+	 * user's $fp is no kernel frame, so the kernel's chain ends here.
+	 * From kernel mode, $fp still holds the trapped frame pointer, so
+	 * la_trap's frame links into the trapped context's chain (a backtrace
+	 * from inside la_trap goes on into the trapped code's callers).
+	 */
 	ld.d	$t0, $sp, FRAME_PRMD
 	andi	$t0, $t0, PRMD_PPLV
 	beqz	$t0, 1f
 	csrrd	$r21, CSR_SAVE1
+	move	$fp, $zero
 1:
-	/*
-	 * $fp still holds the trapped frame pointer, so la_trap's frame links
-	 * into the trapped context's chain (a backtrace from inside la_trap
-	 * goes on into the trapped code's callers).
-	 */
 	move	$a0, $sp
 	bl	la_trap
 
+	.globl	la_trap_return
+la_trap_return:
+	ld.d	$t0, $sp, FRAME_PRMD
+	andi	$t0, $t0, PRMD_PPLV
+	beqz	$t0, 1f
+	bl	kernel_user_return
+	/*
+	 * It returns with interrupts masked, as it was called; one instruction
+	 * makes sure, because an interrupt between the writes of ERA and PRMD
+	 * below and the ertn would overwrite them and resume the user at the
+	 * wrong place and privilege.
+	 */
+	li.d	$t0, CRMD_IE
+	csrxchg	$zero, $t0, CSR_CRMD
+1:
 	/*
 	 * ERA and PRMD go back first: an exception taken inside la_trap (a
-	 * breakpoint in a debugging aid, say) overwrote them. csrwr swaps, so
-	 * $t0 gets the old CSR value, which is dropped.
+	 * breakpoint in a debugging aid, say, or any interrupt while a syscall
+	 * ran with interrupts on) overwrote them. csrwr swaps, so $t0 gets the
+	 * old CSR value, which is dropped.
 	 */
 	FRAME_TLB_DROP
 	ld.d	$t0, $sp, FRAME_ERA
@@ -169,16 +202,25 @@ la_trap_entry:
 	ertn
 
 	/*
-	 * A page fault: is it the stack the frame would go to? In kernel mode,
-	 * when BADV is in the page of $sp - 1 or of $sp - FRAME_SIZE - 16 (the
+	 * From user mode: the trapped $sp into $t0, the kernel stack's top
+	 * into $sp, through this CPU's struct cpu (SAVE1). That word is in the
+	 * image's .bss, mapped once at boot and never changed, so the load can
+	 * take a TLB refill but no exception.
+	 */
+.Lfrom_user:
+	move	$t0, $sp
+	csrrd	$sp, CSR_SAVE1
+	ld.d	$sp, $sp, CPU_KSTACK
+	b	.Lbuild_frame
+
+	/*
+	 * A kernel-mode page fault: is it the stack the frame would go to?
+	 * When BADV is in the page of $sp - 1 or of $sp - FRAME_SIZE - 16 (the
 	 * lowest byte the aligned frame can reach), switch to the exception
 	 * stack, unless already on it (a fault while handling one nests there).
 	 */
 .Lpage_fault:
 	csrwr	$t1, CSR_SAVE3
-	csrrd	$t0, CSR_PRMD
-	andi	$t0, $t0, PRMD_PPLV
-	bnez	$t0, .Lthis_stack
 	csrrd	$t0, CSR_BADV
 	srli.d	$t0, $t0, 12
 	addi.d	$t1, $sp, -1
