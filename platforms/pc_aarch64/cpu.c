@@ -14,6 +14,7 @@
 #include <core/log.h>
 #include <core/pmm.h>
 #include <hal/cpu.h>
+#include <hal/user.h>
 #include <kernel/panic.h>
 
 #include "platform.h"
@@ -63,6 +64,7 @@ void hal_cpu_init(struct cpu *cpu)
 	cpu->arch[CPU_ARCH_EXCEPTION_STACK] = stack_top;
 	WRITE_SYSREG(tpidr_el1, cpu);
 	aarch64_irq_init_cpu(cpu->id);
+	hal_user_init_cpu();
 }
 
 unsigned long hal_irq_save(void)

@@ -87,8 +87,6 @@ bool hal_irq_mask(unsigned irq)
 	return true;
 }
 
-void aarch64_irq(struct hal_trap_frame *f);
-
 void aarch64_irq(struct hal_trap_frame *f)
 {
 	unsigned intid;

@@ -7,6 +7,19 @@
 #ifndef PC_AARCH64_PLATFORM_H
 #define PC_AARCH64_PLATFORM_H
 
+/*
+ * The platform's words of struct cpu (arch[], <core/cpu.h>). The EL0
+ * vectors (vectors.S) read the kernel stack slot through TPIDR_EL1; the
+ * other words are C's. The exception stack is reached through SP_EL1,
+ * which the CPU switches to by itself.
+ */
+#define CPU_ARCH_EXCEPTION_STACK 0 /* top of this CPU's SP_EL1 stack */
+#define CPU_ARCH_TRAP_NESTING	 1 /* synchronous exceptions in progress (trap.c) */
+#define CPU_ARCH_SPURIOUS	 2 /* spurious interrupts dropped (irq.c) */
+#define CPU_ARCH_KERNEL_STACK	 3 /* top of the running user thread's kernel stack (user.c) */
+
+#ifndef __ASSEMBLER__
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -22,15 +35,6 @@
 
 /* MPIDR_EL1 affinity fields: Aff3 (39:32) and Aff2..Aff0 (23:0), as the boot protocol's hw_id. */
 #define MPIDR_AFFINITY UINT64_C(0xff00ffffff)
-
-/*
- * The platform's words of struct cpu (arch[], <core/cpu.h>). No assembly
- * reads them: the exception stack is reached through SP_EL1, which the
- * CPU switches to by itself.
- */
-#define CPU_ARCH_EXCEPTION_STACK 0 /* top of this CPU's SP_EL1 stack */
-#define CPU_ARCH_TRAP_NESTING	 1 /* synchronous exceptions in progress (trap.c) */
-#define CPU_ARCH_SPURIOUS	 2 /* spurious interrupts dropped (irq.c) */
 
 /*
  * console.c: the physical address of the PL011 the console writes to, or 0
@@ -65,6 +69,42 @@ void aarch64_trap_init_cpu(uintptr_t stack_top);
 
 /* The boot CPU's exception stack (trap.c), for hal_cpu_init(). */
 uintptr_t aarch64_boot_exception_stack_top(void);
+
+/*
+ * The trapped context, as vectors.S saves it (lowest address first; its
+ * FRAME_* offsets must match, trap.c checks them): on the exception stack
+ * for synchronous exceptions from EL1, on the thread's kernel stack for
+ * IRQs and for everything from EL0.
+ */
+struct hal_trap_frame {
+	uint64_t x[31];	    /* x0-x30; x29 is the frame pointer, x30 the link register */
+	uint64_t sp;	    /* the trapped SP (SP_EL0, or SP_EL1 for a nested trap) */
+	uint64_t elr;	    /* ELR_EL1: where eret resumes; the trapping insn, or past SVC */
+	uint64_t spsr;	    /* SPSR_EL1: the trapped PSTATE */
+	uint64_t esr;	    /* ESR_EL1: exception class and syndrome */
+	uint64_t far;	    /* FAR_EL1: the faulting address, for aborts */
+	uint64_t vector;    /* which of the 16 VBAR_EL1 entries was taken */
+	uint64_t tpidr_el0; /* TPIDR_EL0: saved and restored for EL0 only */
+};
+
+/* The vector indices of exceptions from EL0 that do not go to aarch64_trap_report(). */
+#define VECTOR_EL0_SYNC 8
+#define VECTOR_EL0_IRQ	9
+
+/* ESR_EL1 fields, as the Arm ARM describes the register. */
+#define ESR_EC(esr)  (((esr) >> 26) & 0x3f) /* exception class */
+#define ESR_ISS(esr) ((esr) & 0x1ffffff)    /* instruction-specific syndrome */
+#define EC_SVC	     0x15		    /* SVC from AArch64; the ISS holds its immediate */
+
+/*
+ * trap.c: decode the exception saved in `f` (any vector but an IRQ from
+ * EL1t or EL0, and a syscall) into a struct trap_info, with `user` from
+ * the trapped exception level, and call kernel_trap() with it.
+ */
+void aarch64_trap_report(struct hal_trap_frame *f);
+
+/* irq.c: acknowledge and handle one interrupt that arrived with `f` saved. */
+void aarch64_irq(struct hal_trap_frame *f);
 
 /* irq.c: the calling CPU's side of the GIC and its timer, with the IPI and timer lines on. */
 void aarch64_irq_init_cpu(unsigned cpu_id);
@@ -110,4 +150,5 @@ unsigned timer_intid(void);
  */
 void timer_quiesce(void);
 
+#endif /* __ASSEMBLER__ */
 #endif /* PC_AARCH64_PLATFORM_H */

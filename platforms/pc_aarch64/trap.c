@@ -5,7 +5,9 @@
  * exception stack (SP_EL1) and calls aarch64_trap(), which turns the
  * Exception Syndrome Register into a struct trap_info for the kernel.
  * Interrupts from the kernel have their own path into irq.c, on the
- * interrupted thread's stack (vectors.S).
+ * interrupted thread's stack (vectors.S). Exceptions from EL0 arrive on
+ * the thread's kernel stack through user.c, which hands all but syscalls
+ * and interrupts to aarch64_trap_report().
  */
 #include <base/compiler.h>
 #include <base/printf.h>
@@ -16,23 +18,13 @@
 
 #include "platform.h"
 
-/* Written by vectors.S, lowest address first; its FRAME_* offsets must match. */
-struct hal_trap_frame {
-	uint64_t x[31];	  /* x0-x30; x29 is the frame pointer, x30 the link register */
-	uint64_t sp;	  /* the trapped context's SP (SP_EL0, or SP_EL1 for a nested trap) */
-	uint64_t elr;	  /* ELR_EL1: where eret resumes; the trapping instruction */
-	uint64_t spsr;	  /* SPSR_EL1: the trapped PSTATE */
-	uint64_t esr;	  /* ESR_EL1: exception class and syndrome */
-	uint64_t far;	  /* FAR_EL1: the faulting address, for aborts */
-	uint64_t vector;  /* which of the 16 VBAR_EL1 entries was taken */
-	uint64_t padding; /* keeps the frame a multiple of 16 bytes, as SP must stay */
-};
-
+/* vectors.S's FRAME_* offsets for struct hal_trap_frame (platform.h). */
 STATIC_ASSERT(sizeof(struct hal_trap_frame) == 304, "vectors.S FRAME_SIZE");
 STATIC_ASSERT(offsetof(struct hal_trap_frame, sp) == 248, "vectors.S FRAME_SP");
 STATIC_ASSERT(offsetof(struct hal_trap_frame, elr) == 256, "vectors.S FRAME_ELR");
 STATIC_ASSERT(offsetof(struct hal_trap_frame, esr) == 272, "vectors.S FRAME_ESR");
 STATIC_ASSERT(offsetof(struct hal_trap_frame, vector) == 288, "vectors.S FRAME_VECTOR");
+STATIC_ASSERT(offsetof(struct hal_trap_frame, tpidr_el0) == 296, "vectors.S FRAME_TPIDR");
 
 /*
  * The stack SP_EL1 points at, where synchronous exceptions are taken.
@@ -76,12 +68,13 @@ void hal_trap_init(void)
 	aarch64_trap_init_cpu(aarch64_boot_exception_stack_top());
 }
 
-/* ESR_EL1 fields, as the Arm ARM describes the register. */
-#define ESR_EC(esr)  (((esr) >> 26) & 0x3f) /* exception class */
-#define ESR_ISS(esr) ((esr) & 0x1ffffff)    /* instruction-specific syndrome */
-
 /* The exception classes decoded below. */
 #define EC_UNKNOWN	   0x00 /* undefined instruction, among others */
+#define EC_WFX		   0x01 /* WFI/WFE in EL0 (SCTLR_EL1.nTWI = nTWE = 0) */
+#define EC_FP_ACCESS	   0x07 /* FP/SIMD with CPACR_EL1.FPEN = 0 (user.c) */
+#define EC_ILLEGAL_STATE   0x0e /* eret or exception return to an illegal state */
+#define EC_SYSREG	   0x18 /* MSR, MRS or a system instruction EL0 may not use */
+#define EC_SVE_ACCESS	   0x19 /* SVE with CPACR_EL1.ZEN = 0 */
 #define EC_INSN_ABORT_LOW  0x20
 #define EC_INSN_ABORT_SAME 0x21
 #define EC_PC_ALIGNMENT	   0x22
@@ -113,23 +106,23 @@ static const char *exception_class_name(unsigned ec)
 	switch (ec) {
 	case EC_UNKNOWN:
 		return "unknown reason (undefined instruction)";
-	case 0x01:
+	case EC_WFX:
 		return "trapped WFI/WFE";
-	case 0x07:
+	case EC_FP_ACCESS:
 		return "trapped SVE/SIMD/FP access";
 	case 0x0d:
 		return "branch target exception (BTI)";
-	case 0x0e:
+	case EC_ILLEGAL_STATE:
 		return "illegal execution state";
-	case 0x15:
+	case EC_SVC:
 		return "SVC";
 	case 0x16:
 		return "HVC";
 	case 0x17:
 		return "SMC";
-	case 0x18:
+	case EC_SYSREG:
 		return "trapped MSR/MRS or system instruction";
-	case 0x19:
+	case EC_SVE_ACCESS:
 		return "trapped SVE access";
 	case 0x1c:
 		return "pointer authentication failure";
@@ -261,7 +254,7 @@ static void decode_abort(struct trap_info *t, const struct hal_trap_frame *f, bo
 	}
 }
 
-static void decode_and_report(struct hal_trap_frame *f)
+void aarch64_trap_report(struct hal_trap_frame *f)
 {
 	/* The report's name outlives the decode: kernel_trap() runs within this call. */
 	char name[96];
@@ -287,10 +280,10 @@ static void decode_and_report(struct hal_trap_frame *f)
 	}
 	if ((vector & 3) == 1 || (vector & 3) == 2) {
 		/*
-		 * IRQs from EL1t have their own path (irq.c). One taken on the
-		 * exception stack means a trap handler unmasked interrupts, and
-		 * kernel_irq() must not switch threads there; EL0 has no threads
-		 * yet; FIQs are never unmasked.
+		 * IRQs from EL1t and EL0 have their own paths (irq.c, user.c).
+		 * One taken on the exception stack means a trap handler unmasked
+		 * interrupts, and kernel_irq() must not switch threads there;
+		 * FIQs are never unmasked, in EL1 or EL0.
 		 */
 		t.name = (vector & 3) == 1 ? "unexpected IRQ" : "unexpected FIQ";
 		t.code = vector; /* ESR_EL1 is not written for interrupts */
@@ -329,7 +322,26 @@ static void decode_and_report(struct hal_trap_frame *f)
 			t.kind = TRAP_BREAKPOINT;
 		}
 		break;
+	case EC_SVC:
+		/*
+		 * Only SVC #0 from EL0 is a syscall (user.c); any other is an
+		 * instruction the program may not use. ELR_EL1 points past it.
+		 */
+		t.kind = TRAP_ILLEGAL_INSTRUCTION;
+		t.pc = f->elr - 4;
+		break;
 	case EC_UNKNOWN:
+	case EC_WFX:
+	case EC_FP_ACCESS:
+	case EC_ILLEGAL_STATE:
+	case EC_SYSREG:
+	case EC_SVE_ACCESS:
+		/*
+		 * Undefined, or refused to EL0 by the controls user.c sets: FP
+		 * and SVE (no FP state is kept for threads), WFI/WFE, the
+		 * counters and timers, cache maintenance and DC ZVA. Each
+		 * reports the trapping instruction itself in ELR_EL1.
+		 */
 		t.kind = TRAP_ILLEGAL_INSTRUCTION;
 		break;
 	case EC_PC_ALIGNMENT:
@@ -378,7 +390,7 @@ void aarch64_trap(struct hal_trap_frame *f)
 				  (unsigned long long)f->esr);
 		hal_cpu_halt();
 	}
-	decode_and_report(f);
+	aarch64_trap_report(f);
 	--*nesting;
 }
 

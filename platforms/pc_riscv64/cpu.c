@@ -4,8 +4,10 @@
  * The per-CPU pointer lives in tp. The psABI reserves tp for thread-local
  * storage, which the kernel does not use, so the compiler never allocates
  * it: while the hart runs kernel code, tp is always this hart's struct
- * cpu. Nothing restores it from a saved context (vectors.S, context.S),
- * because a kernel thread may continue on another hart.
+ * cpu. Nothing restores it from a saved kernel context (vectors.S,
+ * context.S), because a kernel thread may continue on another hart. User
+ * programs own tp; sscratch keeps the struct cpu for the trap entry, which
+ * swaps the two (vectors.S).
  */
 #include <base/printf.h>
 #include <core/boot_info.h>
@@ -14,6 +16,7 @@
 #include <hal/cpu.h>
 #include <hal/paging.h>
 #include <hal/trap.h>
+#include <hal/user.h>
 #include <kernel/panic.h>
 
 #include "riscv.h"
@@ -70,8 +73,16 @@ void hal_cpu_init(struct cpu *cpu)
 	cpu->arch[(CPU_RV_EMERGENCY - CPU_RV_BASE) / 8] =
 		(uintptr_t)phys_to_virt(stack) + EMERGENCY_STACK_PAGES * 4096;
 
-	/* From here on a trap may use the words above. */
-	__asm__ volatile("mv tp, %0" : : "r"(cpu) : "memory");
+	/*
+	 * From here on a trap may use the words above. The trap entry swaps
+	 * tp with sscratch, so both name the struct cpu (vectors.S).
+	 */
+	__asm__ volatile("csrw sscratch, %0\n\t"
+			 "mv tp, %0"
+			 :
+			 : "r"(cpu)
+			 : "memory");
+	hal_user_init_cpu();
 
 	riscv_timer_disarm();
 	unsigned long enable = SIE_SSIE | SIE_STIE;

@@ -46,9 +46,14 @@
  * loader; S-mode has no register to ask. Without a device tree (an
  * ACPI-only boot), the answer is no, which is always safe.
  *
- * User pages. A U=1 page is out of reach of S-mode code unless sstatus.SUM
- * is set. Copying to and from user memory (process work) will set SUM
- * around the copy; nothing here does.
+ * User pages. HAL_MAP_USER sets U on the leaf (lower half only): U-mode
+ * reaches U=1 leaves and nothing else, so the kernel half, never U, is out
+ * of its reach. The pointers to tables carry no U (it is reserved there);
+ * the leaf decides. User leaves are not global, so the full flush at
+ * each switch of spaces drops them (see hal_paging_switch()). S-mode loads
+ * and stores fault on a U=1 page unless sstatus.SUM is set, which only
+ * hal_user_copy() does (user.S), and S-mode never fetches from one,
+ * whatever SUM says: the kernel cannot run user code.
  *
  * TLB. RISC-V may cache invalid entries too, so map() also runs sfence.vma,
  * not only unmap() and protect(). All of it is local to this hart.

@@ -11,26 +11,38 @@
 /*
  * struct cpu's arch[] words, as byte offsets from the struct (tp). While
  * the hart runs kernel code, tp always holds its struct cpu (or 0 before
- * hal_cpu_init), so vectors.S can use these without a free register.
+ * hal_cpu_init), and so does sscratch, in every mode: the trap entry swaps
+ * the two, so it finds struct cpu without trusting the trapped tp, which
+ * in user mode is the program's (vectors.S).
  *   SCRATCH     the trapped t0 while the entry works
- *   PROBING     1 while the entry checks that the trap frame fits on the
- *               stack; a trap that finds it set was caused by that check
+ *   SSTATUS     the trapped sstatus while the entry checks that a kernel
+ *               trap's frame fits on the stack, 0 otherwise; never 0 while
+ *               checking, since only traps from S-mode (SPP set) check. A
+ *               trap that finds it non-zero was caused by that check
  *   EMERGENCY   top of this hart's emergency stack, for that case
- *   SEPC..STVAL the trap's CSRs, saved before the check can clobber them
+ *   SEPC, SCAUSE, STVAL  the trap's other CSRs, saved before the check
+ *               can clobber them
+ *   KSTACK      top of the kernel stack of the user thread that runs on
+ *               this hart (hal_user_set_kernel_stack): where an entry from
+ *               user mode stores its frame
  */
 #define CPU_RV_BASE	 8 /* CPU_ARCH_OFFSET: <core/cpu.h> is C only */
 #define CPU_RV_SCRATCH	 (CPU_RV_BASE + 0 * 8)
-#define CPU_RV_PROBING	 (CPU_RV_BASE + 1 * 8)
+#define CPU_RV_SSTATUS	 (CPU_RV_BASE + 1 * 8)
 #define CPU_RV_EMERGENCY (CPU_RV_BASE + 2 * 8)
 #define CPU_RV_SEPC	 (CPU_RV_BASE + 3 * 8)
-#define CPU_RV_SSTATUS	 (CPU_RV_BASE + 4 * 8)
-#define CPU_RV_SCAUSE	 (CPU_RV_BASE + 5 * 8)
-#define CPU_RV_STVAL	 (CPU_RV_BASE + 6 * 8)
+#define CPU_RV_SCAUSE	 (CPU_RV_BASE + 4 * 8)
+#define CPU_RV_STVAL	 (CPU_RV_BASE + 5 * 8)
+#define CPU_RV_KSTACK	 (CPU_RV_BASE + 6 * 8)
 #define CPU_RV_WORDS	 7
 
 #define SSTATUS_SIE  (1 << 1)
 #define SSTATUS_SPIE (1 << 5)
 #define SSTATUS_SPP  (1 << 8)
+#define SSTATUS_VS   (3 << 9)  /* vector state: 0 = Off, its instructions are illegal */
+#define SSTATUS_FS   (3 << 13) /* floating-point state: 0 = Off, likewise */
+#define SSTATUS_SUM  (1 << 18) /* S-mode loads and stores may reach U=1 pages */
+#define SSTATUS_MXR  (1 << 19) /* loads may read execute-only pages */
 
 /* sie / sip bits: supervisor software, timer and external interrupts. */
 #define SIE_SSIE (1 << 1)

@@ -1,16 +1,21 @@
 /*
  * platforms/pc_riscv64/trap.c - HAL trap contract for riscv64: stvec and scause decoding.
  *
- * vectors.S builds the frame and calls riscv_trap(). An interrupt goes to
- * riscv_irq() (irq.c); an exception becomes a struct trap_info for
- * kernel_trap(). A trap whose frame did not fit on the kernel stack comes
- * from vectors.S's emergency path to riscv_trap_overflow() instead. Only
- * S-mode traps exist so far (see vectors.S for the user-mode path to come).
+ * vectors.S builds the frame and calls riscv_trap(), for traps from S-mode
+ * and from U-mode alike. An interrupt goes to riscv_irq() (irq.c); an ecall
+ * from U-mode is a syscall for kernel_syscall(); any other exception
+ * becomes a struct trap_info for kernel_trap(), with `user` set when it
+ * came from U-mode. Every trap from U-mode ends with kernel_user_return()
+ * before vectors.S resumes the program. A trap whose frame did not fit on
+ * the kernel stack comes from vectors.S's emergency path to
+ * riscv_trap_overflow() instead.
  */
 #include <base/compiler.h>
 #include <base/printf.h>
 #include <core/log.h>
+#include <hal/irq.h>
 #include <hal/trap.h>
+#include <hal/user.h>
 #include <kernel/panic.h>
 
 #include "riscv.h"
@@ -37,7 +42,9 @@ STATIC_ASSERT(offsetof(struct hal_trap_frame, scause) == 34 * 8, "vectors.S: FRA
 STATIC_ASSERT(offsetof(struct hal_trap_frame, stval) == 35 * 8, "vectors.S: FRAME_STVAL");
 
 /* Register numbers of the ABI names this file needs. */
-#define REG_S0 8 /* the frame pointer (-fno-omit-frame-pointer) */
+#define REG_S0 8  /* the frame pointer (-fno-omit-frame-pointer) */
+#define REG_A0 10 /* a0-a5: syscall arguments; a0 and a1: its status and value */
+#define REG_A7 17 /* the syscall number */
 
 #define SCAUSE_INTERRUPT (1ULL << 63)
 
@@ -51,6 +58,7 @@ enum {
 	EXC_LOAD_ACCESS = 5,
 	EXC_STORE_MISALIGNED = 6,
 	EXC_STORE_ACCESS = 7,
+	EXC_ECALL_FROM_U = 8,
 	EXC_INSN_PAGE_FAULT = 12,
 	EXC_LOAD_PAGE_FAULT = 13,
 	EXC_STORE_PAGE_FAULT = 15,
@@ -93,7 +101,10 @@ void hal_trap_init(void)
 {
 	uintptr_t entry = (uintptr_t)riscv_trap_entry;
 
-	/* sscratch = 0 in the kernel: the user-mode entry (later) tells the modes apart by it. */
+	/*
+	 * sscratch mirrors the struct cpu in tp, which is 0 until
+	 * hal_cpu_init() sets both: vectors.S swaps the two on every trap.
+	 */
 	__asm__ volatile("csrw sscratch, zero");
 	/* Direct mode (MODE = 0 in the low two bits): every trap enters at the same address. */
 	__asm__ volatile("csrw stvec, %0" ::"r"(entry) : "memory");
@@ -176,15 +187,45 @@ static struct trap_info decode_exception(struct hal_trap_frame *f)
 	return t;
 }
 
+/*
+ * An ecall from U-mode (include/hal/user.h): a7 the number, a0-a5 the
+ * arguments, a0 and a1 the status and value. sepc moves past the ecall
+ * (always 4 bytes: it has no compressed form) before the kernel sees the
+ * call, so a syscall that switches threads or never returns leaves a frame
+ * that resumes after it. The syscall runs with interrupts enabled, on the
+ * thread's kernel stack, below the user frame.
+ */
+static void syscall_from_user(struct hal_trap_frame *f)
+{
+	struct syscall_args args = { .nr = f->x[REG_A7] };
+
+	for (unsigned i = 0; i < ARRAY_SIZE(args.arg); i++)
+		args.arg[i] = f->x[REG_A0 + i];
+	f->sepc += 4;
+	hal_irq_enable();
+	struct syscall_result r = kernel_syscall(&args);
+
+	hal_irq_disable();
+	f->x[REG_A0] = r.status;
+	f->x[REG_A0 + 1] = r.value;
+}
+
 void riscv_trap(struct hal_trap_frame *f)
 {
+	bool user = !(f->sstatus & SSTATUS_SPP);
+
 	if (f->scause & SCAUSE_INTERRUPT) {
 		riscv_irq(f, f->scause & ~SCAUSE_INTERRUPT);
-		return;
-	}
-	struct trap_info t = decode_exception(f);
+	} else if (user && f->scause == EXC_ECALL_FROM_U) {
+		syscall_from_user(f);
+	} else {
+		struct trap_info t = decode_exception(f);
 
-	kernel_trap(&t);
+		kernel_trap(&t);
+	}
+	/* Interrupts are masked again here, whichever way above was taken. */
+	if (user)
+		kernel_user_return();
 }
 
 /*
@@ -252,6 +293,11 @@ uintptr_t hal_trap_frame_pointer(const struct hal_trap_frame *f)
 	return f->x[REG_S0];
 }
 
+void hal_trap_set_pc(struct hal_trap_frame *f, uintptr_t pc)
+{
+	f->sepc = pc;
+}
+
 void hal_trap_skip_instruction(struct hal_trap_frame *f)
 {
 	/*
@@ -260,8 +306,14 @@ void hal_trap_skip_instruction(struct hal_trap_frame *f)
 	 * bits of the first 16-bit parcel give the length: 11 means a 32-bit
 	 * instruction, anything else a compressed one. Reading a parcel, not a
 	 * word, stays within the instruction (sepc is only 2-byte aligned).
+	 * A user program's instruction is read like any user memory: S-mode
+	 * reaches U=1 pages only through hal_user_copy().
 	 */
-	uint16_t parcel = *(const volatile uint16_t *)(uintptr_t)f->sepc;
+	uint16_t parcel;
 
+	if (f->sstatus & SSTATUS_SPP)
+		parcel = *(const volatile uint16_t *)(uintptr_t)f->sepc;
+	else if (hal_user_copy(&parcel, (const void *)(uintptr_t)f->sepc, sizeof(parcel)) != 0)
+		return; /* unmapped meanwhile: the retried fetch faults and reports it */
 	f->sepc += (parcel & 3) == 3 ? 4 : 2;
 }

@@ -4,10 +4,11 @@
  * The per-CPU pointer lives in the GS base (IA32_GS_BASE): %gs:0 is
  * struct cpu's `self`, so hal_cpu_local() is one load. Nothing saves or
  * restores the GS base on traps or thread switches: in kernel mode it is
- * always the CPU's own, whichever thread runs. When user mode comes,
- * its entry paths will `swapgs` with IA32_KERNEL_GS_BASE (0 for now) so
- * that user code never holds the kernel's pointer and the kernel never
- * runs with the user's GS base.
+ * always the CPU's own, whichever thread runs. The entries from and
+ * returns to user mode `swapgs` it with IA32_KERNEL_GS_BASE (the user's
+ * GS base, 0 unless user code loads a selector), so that user code never
+ * holds the kernel's pointer and the kernel never runs with the user's
+ * (vectors.S, user.S).
  */
 #include "io.h"
 #include "x86.h"
@@ -17,6 +18,7 @@
 #include <core/cpu.h>
 #include <core/log.h>
 #include <hal/cpu.h>
+#include <hal/user.h>
 
 __noreturn void hal_cpu_halt(void)
 {
@@ -57,6 +59,7 @@ void hal_cpu_init(struct cpu *cpu)
 	cpu->self = cpu;
 	wrmsr(MSR_GS_BASE, (uint64_t)(uintptr_t)cpu);
 	wrmsr(MSR_KERNEL_GS_BASE, 0);
+	hal_user_init_cpu();
 	lapic_init_cpu();
 	/*
 	 * IPIs are addressed by the ID the CPU reads from its own APIC, not

@@ -4,9 +4,13 @@
  *
  * Long mode ignores segment bases and limits, so the GDT only names code
  * and data segments (at the selectors the Limine protocol gave the kernel,
- * 0x28 and 0x30, so the IDT gates built with the current CS stay valid)
- * and the TSS. The TSS must be per CPU: `ltr` marks its descriptor busy,
- * and each CPU needs its own interrupt stacks. Hence one GDT per CPU too.
+ * 0x28 and 0x30, so the IDT gates built with the current CS stay valid),
+ * the user segments after them in the order sysret wants (x86.h), and the
+ * TSS. The TSS must be per CPU: `ltr` marks its descriptor busy, each CPU
+ * needs its own interrupt stacks, and RSP0, the stack an interrupt from
+ * ring 3 lands on, is the kernel stack of the user thread running on that
+ * CPU. Hence one GDT per CPU too. The boot GDT has no user segments:
+ * nothing runs in user mode before a CPU has its own.
  *
  * The interrupt stack table (IST) gives three exceptions a known-good
  * stack whatever RSP was: a double fault (#DF), NMI and machine check. A
@@ -25,10 +29,6 @@
 #include <core/pmm.h>
 #include <kernel/panic.h>
 
-#define SEL_KERNEL_CODE 0x28
-#define SEL_KERNEL_DATA 0x30
-#define SEL_TSS		0x38
-
 #define IST_STACK_PAGES 4 /* 16 KiB: panic() with its report runs on the #DF stack */
 
 /* The protocol's layout; writable because the CPU sets accessed bits (set here already). */
@@ -40,10 +40,20 @@
 		UINT64_C(0x00209b0000000000), /* 0x28 64-bit code: L=1, DPL 0, accessed */   \
 		UINT64_C(0x0000930000000000)  /* 0x30 data: writable, DPL 0, accessed */
 
+/*
+ * User segments, DPL 3. iretq to ring 3 checks them (sysret loads fixed
+ * attributes instead): SS must be a writable data segment, CS a 64-bit code
+ * segment (L=1), both with DPL 3. There is no 32-bit user code segment, so
+ * user code cannot enter compatibility mode.
+ */
+#define GDT_USER                                                                             \
+	UINT64_C(0x0000f30000000000),	     /* 0x38 user data: writable, DPL 3, accessed */ \
+		UINT64_C(0x0020fb0000000000) /* 0x40 user code: L=1, DPL 3, accessed */
+
 /* The 64-bit TSS: only the stack pointers matter; no I/O bitmap. */
 struct tss {
 	uint32_t reserved0;
-	uint64_t rsp[3]; /* rsp[0]: the kernel stack for interrupts from user mode (later) */
+	uint64_t rsp[3]; /* rsp[0]: the kernel stack for interrupts from user mode */
 	uint64_t reserved1;
 	uint64_t ist[7]; /* ist[n - 1]: IST slot n */
 	uint64_t reserved2;
@@ -53,9 +63,12 @@ struct tss {
 
 STATIC_ASSERT(sizeof(struct tss) == 104, "the 64-bit TSS is 104 bytes");
 
-/* One CPU's tables: the protocol's seven descriptors, then the TSS's 16-byte descriptor. */
+/*
+ * One CPU's tables: the protocol's seven descriptors, the two user ones,
+ * then the TSS's 16-byte descriptor.
+ */
 struct x86_cpu_tables {
-	uint64_t gdt[9] __aligned(16);
+	uint64_t gdt[11] __aligned(16);
 	struct tss tss __aligned(16);
 };
 
@@ -117,9 +130,12 @@ void x86_gdt_init_cpu(struct cpu *cpu)
 	if (phys == 0)
 		panic("cpu %u: no memory for its GDT and TSS", cpu->id);
 	struct x86_cpu_tables *t = (void *)(uintptr_t)(phys + boot_info()->hhdm_offset);
-	static const uint64_t protocol[7] = { GDT_PROTOCOL };
+	static const uint64_t segments[9] = { GDT_PROTOCOL, GDT_USER };
 
-	memcpy(t->gdt, protocol, sizeof(protocol));
+	STATIC_ASSERT(SEL_USER_DATA == (7 * 8 | 3) && SEL_USER_CODE == (8 * 8 | 3) &&
+			      SEL_TSS == 9 * 8,
+		      "the selectors of x86.h name these slots");
+	memcpy(t->gdt, segments, sizeof(segments));
 	t->tss.iomap_base = sizeof(struct tss);
 	t->tss.ist[IST_DOUBLE_FAULT - 1] = ist_stack();
 	t->tss.ist[IST_NMI - 1] = ist_stack();
@@ -135,4 +151,11 @@ void x86_gdt_init_cpu(struct cpu *cpu)
 	load_gdt(t->gdt, sizeof(t->gdt));
 	__asm__ volatile("ltr %w0" ::"r"(SEL_TSS) : "memory");
 	cpu->arch[X86_CPU_TABLES] = (uintptr_t)t;
+}
+
+void x86_tss_set_rsp0(struct cpu *cpu, uint64_t rsp0)
+{
+	struct x86_cpu_tables *t = (struct x86_cpu_tables *)cpu->arch[X86_CPU_TABLES];
+
+	t->tss.rsp[0] = rsp0;
 }

@@ -5,6 +5,11 @@
  * kernel's code selector and an IST slot, and each CPU's TSS says where
  * that slot's stack is. Vectors 0-31 are exceptions, decoded here for
  * kernel_trap(); 32-255 are interrupts, handed to x86_irq() (irq.c).
+ *
+ * Every gate has DPL 0 except the breakpoint's, so `int n` in user mode is
+ * a general-protection fault, not a way into an interrupt handler; `int3`
+ * reaches vector 3 as the breakpoint it is. Whether a trap came from user
+ * mode is the trapped CS's privilege level (the RPL of the saved selector).
  */
 #include "x86.h"
 
@@ -13,23 +18,14 @@
 #include <core/log.h>
 #include <hal/paging.h>
 #include <hal/trap.h>
+#include <hal/user.h>
 #include <kernel/panic.h>
-
-/* Pushed by vectors.S, lowest address first. */
-struct hal_trap_frame {
-	uint64_t r15, r14, r13, r12, r11, r10, r9, r8;
-	uint64_t rbp, rdi, rsi, rdx, rcx, rbx, rax;
-	uint64_t vector, error;
-	uint64_t rip, cs, rflags, rsp, ss; /* pushed by the CPU */
-};
-
-STATIC_ASSERT(sizeof(struct hal_trap_frame) == 22 * 8, "vectors.S pushes 22 quadwords");
 
 struct idt_gate {
 	uint16_t offset_low;
 	uint16_t selector;
 	uint8_t ist;
-	uint8_t type_attr; /* 0x8e: present, ring 0, 64-bit interrupt gate */
+	uint8_t type_attr; /* 0x8e: present, DPL 0, 64-bit interrupt gate (0xee: DPL 3) */
 	uint16_t offset_mid;
 	uint32_t offset_high;
 	uint32_t reserved;
@@ -41,8 +37,6 @@ STATIC_ASSERT(sizeof(struct idt_gate) == 16, "an IDT gate is 16 bytes");
 
 static struct idt_gate idt[256] __aligned(16);
 extern char x86_trap_stubs[];
-
-void x86_trap(struct hal_trap_frame *f);
 
 void x86_idt_load(void)
 {
@@ -78,7 +72,7 @@ void hal_trap_init(void)
 			.offset_low = (uint16_t)handler,
 			.selector = cs,
 			.ist = 0,
-			.type_attr = 0x8e,
+			.type_attr = v == 3 ? 0xee : 0x8e,
 			.offset_mid = (uint16_t)(handler >> 16),
 			.offset_high = (uint32_t)(handler >> 32),
 		};
@@ -123,7 +117,6 @@ static const char *const exception_names[32] = {
 
 /* Page-fault error code bits. */
 #define PF_WRITE (1u << 1)
-#define PF_USER	 (1u << 2)
 #define PF_FETCH (1u << 4)
 
 /* Could the CPU push an exception frame below `rsp`? (kernel half: the kernel's tables) */
@@ -154,20 +147,40 @@ void x86_trap(struct hal_trap_frame *f)
 	case 14: {
 		uint64_t cr2;
 
+		/*
+		 * `user` stays the trapped CS's, not the error code's U bit: a
+		 * fault in hal_user_copy on a user page is a kernel-mode access
+		 * (U clear) and is reported as one, with the copy's RIP.
+		 */
 		__asm__ volatile("mov %%cr2, %0" : "=r"(cr2));
 		t.kind = TRAP_PAGE_FAULT;
 		t.address = cr2;
 		t.write = f->error & PF_WRITE;
 		t.exec = f->error & PF_FETCH;
-		t.user = f->error & PF_USER;
 		break;
 	}
+	case 2:
+	case 18:
+		/*
+		 * An NMI or a machine check is the machine's event, not the
+		 * interrupted program's: from user mode too it is the kernel's
+		 * to report (it runs on an IST stack, where nothing may end the
+		 * thread or switch away).
+		 */
+		t.user = false;
+		break;
 	case 3:
 		t.kind = TRAP_BREAKPOINT;
 		/* int3 is a trap: RIP already points past it (hal_trap_skip_instruction). */
 		t.pc = f->rip - 1;
 		break;
 	case 6:
+	case 7:
+		/*
+		 * CR0.EM and CR0.TS are set (user.c): SSE and MMX instructions
+		 * raise #UD, x87 ones #NM ("device not available"). Either way
+		 * an instruction this kernel does not offer.
+		 */
 		t.kind = TRAP_ILLEGAL_INSTRUCTION;
 		break;
 	case 8: {
@@ -181,9 +194,14 @@ void x86_trap(struct hal_trap_frame *f)
 		 */
 		uint64_t cr2;
 
+		/*
+		 * From user mode a double fault means the kernel stack that the
+		 * CPU moved to is broken: the kernel's failure as well.
+		 */
+		t.user = false;
 		__asm__ volatile("mov %%cr2, %0" : "=r"(cr2));
 		t.address = cr2;
-		if (!stack_writable(f->rsp)) {
+		if ((f->cs & 3) == 0 && !stack_writable(f->rsp)) {
 			t.kind = TRAP_PAGE_FAULT;
 			t.name = "double fault (a page fault with no stack left for its frame)";
 			t.write = true;
@@ -233,4 +251,9 @@ void hal_trap_skip_instruction(struct hal_trap_frame *f)
 	 * so there is nothing to do.
 	 */
 	(void)f;
+}
+
+void hal_trap_set_pc(struct hal_trap_frame *f, uintptr_t pc)
+{
+	f->rip = pc;
 }

@@ -134,6 +134,37 @@ Test(vmm, lazy_alloc_reserves_addresses_but_maps_nothing)
 	cr_assert_eq(info.record.flags, VMM_LAZY);
 }
 
+Test(vmm, alloc_at_places_the_record_exactly)
+{
+	uint64_t va = FIXTURE_BASE + 10 * PAGE, id, other, got;
+	struct vmm_info info;
+
+	cr_assert_eq(vmm_alloc_at(v, va, 3, RW, VMM_EAGER, &id), VMM_OK);
+	cr_assert_eq(vmm_query(v, va + 2 * PAGE, &info), VMM_OK);
+	cr_assert_eq(info.record.base, va);
+	cr_assert_eq(info.record.pages, 3);
+	cr_assert(info.present);
+	/* Any overlap with it, or with the window's edges, is refused. */
+	cr_assert_eq(vmm_alloc_at(v, va + 2 * PAGE, 2, RW, VMM_LAZY, &other), VMM_NO_VA);
+	cr_assert_eq(vmm_alloc_at(v, va - PAGE, 2, RW, VMM_LAZY, &other), VMM_NO_VA);
+	cr_assert_eq(vmm_alloc_at(v, FIXTURE_BASE + (WINDOW - 1) * PAGE, 2, RW, VMM_LAZY, &other),
+		     VMM_NO_VA);
+	cr_assert_eq(vmm_alloc_at(v, FIXTURE_BASE - PAGE, 1, RW, VMM_LAZY, &other), VMM_NO_VA);
+	/* Unaligned, wrapping, guarded: bad arguments. */
+	cr_assert_eq(vmm_alloc_at(v, va + 3 * PAGE + 1, 1, RW, VMM_LAZY, &other), VMM_BAD_ARGUMENT);
+	cr_assert_eq(vmm_alloc_at(v, UINT64_MAX & ~(PAGE - 1), 2, RW, VMM_LAZY, &other),
+		     VMM_BAD_ARGUMENT);
+	cr_assert_eq(vmm_alloc_at(v, va + 4 * PAGE, 1, RW, VMM_LAZY | VMM_GUARD, &other),
+		     VMM_BAD_ARGUMENT);
+	cr_assert_eq(vmm_alloc_at(v, va + 3 * PAGE, 1, RW, VMM_LAZY, &other), VMM_OK,
+		     "the page right after it is free");
+	/* vmm_alloc() keeps clear of both. */
+	cr_assert_eq(vmm_alloc(v, 4, RW, VMM_EAGER, &got, &other), VMM_OK);
+	cr_assert(got + 4 * PAGE <= va || got >= va + 4 * PAGE);
+	vmm_destroy(v);
+	assert_nothing_leaked();
+}
+
 Test(vmm, alloc_refuses_write_plus_exec)
 {
 	uint64_t va = 7, id = 7;

@@ -1,0 +1,36 @@
+/*
+ * user/arch/aarch64/include/arch/syscall.h - the syscall instruction for
+ * user programs (include/hal/user.h has the register table).
+ *
+ * svc #0 with the number in x8 and the arguments in x0-x5; status back in
+ * x0, value in x1. The kernel preserves every other register, x2-x5 and
+ * x8 included, and the condition flags (SPSR_EL1 comes back as saved).
+ * "memory": the kernel reads and writes the user memory the arguments
+ * point to.
+ */
+#ifndef ARCH_SYSCALL_H
+#define ARCH_SYSCALL_H
+
+#include <core/syscall.h>
+#include <stdint.h>
+
+static inline struct syscall_result keel_syscall6(uint64_t nr, uint64_t a0, uint64_t a1,
+						  uint64_t a2, uint64_t a3, uint64_t a4,
+						  uint64_t a5)
+{
+	register uint64_t x8 __asm__("x8") = nr;
+	register uint64_t x0 __asm__("x0") = a0;
+	register uint64_t x1 __asm__("x1") = a1;
+	register uint64_t x2 __asm__("x2") = a2;
+	register uint64_t x3 __asm__("x3") = a3;
+	register uint64_t x4 __asm__("x4") = a4;
+	register uint64_t x5 __asm__("x5") = a5;
+
+	__asm__ volatile("svc #0"
+			 : "+r"(x0), "+r"(x1)
+			 : "r"(x8), "r"(x2), "r"(x3), "r"(x4), "r"(x5)
+			 : "memory");
+	return (struct syscall_result){ .status = x0, .value = x1 };
+}
+
+#endif /* ARCH_SYSCALL_H */

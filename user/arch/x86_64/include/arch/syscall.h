@@ -1,0 +1,33 @@
+/*
+ * user/arch/x86_64/include/arch/syscall.h - the syscall instruction for
+ * user programs (include/hal/user.h has the register table).
+ *
+ * Number in RAX, arguments in RDI RSI RDX R10 R8 R9; status back in RAX,
+ * value in RDX. The instruction itself overwrites RCX (the return RIP) and
+ * R11 (RFLAGS); the kernel preserves every other register, the argument
+ * registers included. "memory": the kernel reads and writes user memory
+ * the arguments point to.
+ */
+#ifndef ARCH_SYSCALL_H
+#define ARCH_SYSCALL_H
+
+#include <core/syscall.h>
+#include <stdint.h>
+
+static inline struct syscall_result keel_syscall6(uint64_t nr, uint64_t a0, uint64_t a1,
+						  uint64_t a2, uint64_t a3, uint64_t a4,
+						  uint64_t a5)
+{
+	register uint64_t r10 __asm__("r10") = a3;
+	register uint64_t r8 __asm__("r8") = a4;
+	register uint64_t r9 __asm__("r9") = a5;
+	uint64_t rax = nr, rdx = a2;
+
+	__asm__ volatile("syscall"
+			 : "+a"(rax), "+d"(rdx)
+			 : "D"(a0), "S"(a1), "r"(r10), "r"(r8), "r"(r9)
+			 : "rcx", "r11", "memory");
+	return (struct syscall_result){ .status = rax, .value = rdx };
+}
+
+#endif /* ARCH_SYSCALL_H */
