@@ -47,7 +47,13 @@
 
 #include <base/compiler.h>
 #include <core/syscall.h>
-#include <platform/user.h> /* HAL_USER_ELF_MACHINE: the e_machine of user programs */
+/*
+ * <platform/user.h> defines HAL_USER_ELF_MACHINE, the e_machine of user
+ * programs, and HAL_USER_NX_FETCH_HANGS_QEMU where the emulator cannot
+ * deliver a fetch fault on a present non-executable page (the user suite
+ * then checks the page attributes instead of running the fetch).
+ */
+#include <platform/user.h>
 #include <stddef.h>
 #include <stdint.h>
 

@@ -14,12 +14,12 @@
 #include "loongarch.h"
 
 /*
- * The lowest address a kernel stack frame can have: the HHDM base, where
- * the loader puts the boot stack. Every address from here up has bits 63:48
- * all set, so it is legal (la464 has 48-bit virtual addresses) and
- * translated through PGDH; lower upper-half addresses would fault.
+ * The lowest address a kernel stack frame can have: the start of the upper
+ * half, where the direct map (and a secondary CPU's loader stack) begins.
+ * Every address from here up has bits 63:47 all set and is translated
+ * through PGDH (paging.c); a frame pointer below it is no kernel frame.
  */
-#define KERNEL_SPACE_BASE UINT64_C(0xffff000000000000)
+#define KERNEL_SPACE_BASE UINT64_C(0xffff800000000000)
 
 /* Write CRMD.IE (`ie` is CRMD_IE or 0) and return the old CRMD. */
 static unsigned long crmd_ie_exchange(unsigned long ie)

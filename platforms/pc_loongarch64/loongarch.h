@@ -29,6 +29,7 @@
 #define CSR_SAVE1     0x31 /* this CPU's struct cpu, for entries from user mode */
 #define CSR_SAVE2     0x32 /* this CPU's exception stack top; 0 before hal_cpu_init */
 #define CSR_SAVE3     0x33 /* trap entry: the trapped $t1, on the page-fault path */
+#define CSR_SAVE4     0x34 /* TLB refill: the interrupted $t1 (tlb_refill.S) */
 #define CSR_TCFG      0x41
 #define CSR_TVAL      0x42
 #define CSR_TICLR     0x44

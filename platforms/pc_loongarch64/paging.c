@@ -6,13 +6,22 @@
  * handler walks the tables with lddir/ldpte. The tables have 4 levels of
  * 4 KiB, 512 entries each, as PWCL/PWCH describe: Dir3 (the root) indexed
  * by VA[47:39], Dir2 by VA[38:30], Dir1 by VA[29:21], the page table by
- * VA[20:12]. la464 has VALEN = 48: an address is legal when bits 63:48 are
- * all equal, and bit 63 picks the root, so there are two halves:
- *   - the lower half, 0 .. 2^48 - 1, walked from PGDL: one root per space;
- *   - the upper half, 0xffff000000000000 .. top, walked from PGDH: the
- *     kernel's root (direct map at Dir3 slot 0, kernel VMM window, image in
- *     slot 511). Every space uses the same PGDH root, so the kernel half is
- *     shared by construction and no top-level entries are copied.
+ * VA[20:12]. la464 has VALEN = 48, and bit 63 picks the root, so there are
+ * two halves:
+ *   - the lower half, 0 .. 2^47 - 1, walked from PGDL: one root per space;
+ *   - the upper half, 0xffff800000000000 .. top, walked from PGDH: the
+ *     kernel's root (direct map from Dir3 slot 256, kernel VMM window at
+ *     slot 384, image in slot 511). Every space uses the same PGDH root, so
+ *     the kernel half is shared by construction and no top-level entries
+ *     are copied.
+ * Bits 63:47 of an address are all equal (sign-extended from bit 47), not
+ * only 63:48: a TLB entry is tagged with bits 47:13 of its address and
+ * nothing else, so an upper-half address with bit 47 clear (the
+ * 0xffff000000000000 the Limine protocol's loaders give as the HHDM) would
+ * share its entries with the lower-half address of the same low bits: a
+ * user page and the direct map of the same physical address would hit
+ * each other's entries. hal_paging_init() refuses such a direct map; QEMU
+ * 10.0 accepts those addresses, later QEMU sources refuse them too.
  *
  * A space (struct hal_paging) is its lower-half Dir3 table itself: the
  * pointer is that page's direct-map address, so a space costs one page and
@@ -51,7 +60,9 @@
 #include <core/boot_info.h>
 #include <core/pmm.h>
 #include <hal/cpu.h>
+#include <hal/memory_layout.h>
 #include <hal/paging.h>
+#include <kernel/panic.h>
 
 #include "loongarch.h"
 
@@ -76,9 +87,9 @@
 #define PTE_NX	    (UINT64_C(1) << 62)
 #define PTE_ADDR    UINT64_C(0x0000fffffffff000) /* PALEN = 48 */
 
-#define LOWER_END  (UINT64_C(1) << 48)		/* first illegal lower-half address */
-#define UPPER_BASE UINT64_C(0xffff000000000000) /* first legal upper-half address */
-#define PHYS_END   (UINT64_C(1) << 48)
+#define LOWER_END  (UINT64_C(1) << 47)		/* first illegal lower-half address */
+#define UPPER_BASE UINT64_C(0xffff800000000000) /* first legal upper-half address */
+#define PHYS_END   (UINT64_C(1) << 48)		/* PALEN = 48 */
 
 /* Above this many pages a range flush drops the whole TLB instead. */
 #define FLUSH_ALL_THRESHOLD 64
@@ -446,7 +457,7 @@ static bool map_direct(const struct boot_info *bi, uint64_t base, uint64_t lengt
 	uint64_t start = base & ~(uint64_t)(PAGE_SIZE - 1);
 	uint64_t end = (base + length + PAGE_SIZE - 1) & ~(uint64_t)(PAGE_SIZE - 1);
 
-	if (length == 0 || end > PHYS_END || end <= start)
+	if (length == 0 || end > MM_KERNEL_VMM_BASE - bi->hhdm_offset || end <= start)
 		return true; /* nothing, or beyond what the window can hold */
 	return fill(kernel_root, LEVELS - 1, bi->hhdm_offset + start, start, end - start,
 		    PTE_V | PTE_P | PTE_W | PTE_D | PTE_NX | mat);
@@ -534,6 +545,17 @@ static bool map_direct_all(const struct boot_info *bi)
 
 int hal_paging_init(const struct boot_info *bi)
 {
+	/*
+	 * The loader's direct map must sit where this file's upper half
+	 * begins, below the kernel VMM window: with bit 47 clear its TLB
+	 * entries would alias user pages (see the top of the file).
+	 */
+	if (bi->hhdm_offset < UPPER_BASE || bi->hhdm_offset >= MM_KERNEL_VMM_BASE)
+		panic("paging: the loader's direct map at 0x%llx is outside 0x%llx..0x%llx, "
+		      "where its TLB entries cannot alias user pages",
+		      (unsigned long long)bi->hhdm_offset, (unsigned long long)UPPER_BASE,
+		      (unsigned long long)MM_KERNEL_VMM_BASE);
+
 	/* The invalid chain, from the bottom up, then the two roots. */
 	for (unsigned level = 0; level < LEVELS - 1; level++) {
 		invalid[level] = new_table(level);

@@ -42,6 +42,14 @@ uint64_t main(uint64_t mode)
 		((void (*)(void))(uintptr_t)data_page)();
 		break;
 	case 3:
+#ifdef __loongarch__
+		/*
+		 * clang's __builtin_trap() here is amswap.w $zero, $ra, $zero,
+		 * whose outcome the manual leaves undefined (QEMU stores to
+		 * address 0); the all-zero word is no instruction at all.
+		 */
+		__asm__ volatile(".word 0");
+#endif
 		__builtin_trap();
 	case 4:
 		return *(volatile uint64_t *)(uintptr_t)UINT64_C(0xffffffff80000000);

@@ -17,10 +17,13 @@
  *    (PTbase 12, PTwidth 9, Dir1 21/9, Dir2 30/9, PTEWidth 0 = 64-bit
  *    entries; Dir3 39/9, Dir4 unused);
  *  - PGDH, the root for addresses with bit 63 set, holds the kernel's
- *    segments (top 2 GiB) and the HHDM at 0xffff000000000000. la464 has
- *    VALEN = 48: an address is legal when bits 63:48 are all equal, and only
- *    bits 47:0 take part in the walk, so the HHDM starts at Dir3 slot 0 and
- *    the kernel sits in slot 511;
+ *    segments (top 2 GiB) and the HHDM at 0xffff800000000000. la464 has
+ *    VALEN = 48: bits 63:47 of an address are all equal, and only bits 47:0
+ *    take part in the walk, so the HHDM starts at Dir3 slot 256 and the
+ *    kernel sits in slot 511. Limine itself puts the HHDM at
+ *    0xffff000000000000, which QEMU 10.0 accepts; but a TLB entry is tagged
+ *    with bits 47:13 alone, so there the direct map would share TLB
+ *    entries with the lower half, where the kernel maps user pages;
  *  - PGDL, the root for the lower half, is an empty root. DMW0 = 0x11 maps
  *    the whole lower segment (VSEG 0) directly, cached, at PLV0, and a DMW
  *    hit takes precedence over the TLB, so the lower half never reaches
@@ -69,7 +72,7 @@
 #define PTE_NX	    (UINT64_C(1) << 62)
 #define PTE_ADDR    UINT64_C(0x0000fffffffff000)
 
-#define HHDM_4LEVEL UINT64_C(0xffff000000000000)
+#define HHDM_4LEVEL UINT64_C(0xffff800000000000)
 
 #define LEVELS	4 /* Dir3 (the root), Dir2, Dir1, page table */
 #define ENTRIES 512u
@@ -129,7 +132,7 @@ uint64_t arch_hhdm_offset(void)
 	return HHDM_4LEVEL;
 }
 
-/* VA bits 47:0 choose the slots; bits 63:48 only repeat bit 63 (see the top of the file). */
+/* VA bits 47:0 choose the slots; bits 63:48 only repeat bit 47 (see the top of the file). */
 static unsigned slot(uint64_t va, unsigned level)
 {
 	return (unsigned)(va >> (12 + 9 * level)) & (ENTRIES - 1);
