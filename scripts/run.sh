@@ -230,7 +230,14 @@ run_selftest() {
 		kill -0 "$qpid" 2>/dev/null || break
 		sleep 0.5
 	done
+	# SIGTERM first; a vCPU stuck in an exception loop can keep QEMU's main
+	# loop from ever acting on it, so SIGKILL after 5 s.
 	kill "$qpid" 2>/dev/null || true
+	for _ in 1 2 3 4 5 6 7 8 9 10; do
+		kill -0 "$qpid" 2>/dev/null || break
+		sleep 0.5
+	done
+	kill -KILL "$qpid" 2>/dev/null || true
 	wait "$qpid" 2>/dev/null || true
 	kill "$tpid" 2>/dev/null || true
 	wait "$tpid" 2>/dev/null || true
