@@ -6,10 +6,32 @@
  *   0 load from NULL           4 load from the kernel image
  *   1 store into its own code  5 spin in two threads until killed
  *   2 run its own data         6 store into memory it made read-only
- *   3 an illegal instruction   7 overflow its stack into the guard page
+ *   3 an undefined instruction 7 overflow its stack into the guard page
+ *                              8 a floating-point instruction
+ *
+ * Modes 3 and 8 are encoded by hand: the programs are built integer-only
+ * (the assembler refuses FP instructions), and clang's __builtin_trap() is
+ * not an undefined instruction everywhere (aarch64 brk, a breakpoint;
+ * loongarch64 an amswap whose outcome the manual leaves undefined).
  */
 #include <base/compiler.h>
 #include <keel/user.h>
+
+#if defined(__x86_64__)
+#define UNDEFINED_INSN "ud2"
+#define FP_INSN	       ".byte 0x0f, 0x57, 0xc0" /* xorps %xmm0, %xmm0 (CR0.EM set: #UD) */
+#elif defined(__aarch64__)
+#define UNDEFINED_INSN "udf #0"
+#define FP_INSN	       ".inst 0x9e6703e0" /* fmov d0, xzr (CPACR_EL1.FPEN = 0) */
+#elif defined(__riscv)
+#define UNDEFINED_INSN "unimp"
+#define FP_INSN	       ".4byte 0xf2000053" /* fmv.d.x f0, zero (sstatus.FS = Off) */
+#elif defined(__loongarch__)
+#define UNDEFINED_INSN ".word 0"	  /* no instruction: INE */
+#define FP_INSN	       ".word 0x0114a800" /* movgr2fr.d $fa0, $zero (EUEN.FPE = 0: FPD) */
+#else
+#error "ufault: no encodings for this architecture"
+#endif
 
 static volatile uint64_t sink;
 static uint8_t data_page[64] __aligned(16);
@@ -42,15 +64,8 @@ uint64_t main(uint64_t mode)
 		((void (*)(void))(uintptr_t)data_page)();
 		break;
 	case 3:
-#ifdef __loongarch__
-		/*
-		 * clang's __builtin_trap() here is amswap.w $zero, $ra, $zero,
-		 * whose outcome the manual leaves undefined (QEMU stores to
-		 * address 0); the all-zero word is no instruction at all.
-		 */
-		__asm__ volatile(".word 0");
-#endif
-		__builtin_trap();
+		__asm__ volatile(UNDEFINED_INSN);
+		break;
 	case 4:
 		return *(volatile uint64_t *)(uintptr_t)UINT64_C(0xffffffff80000000);
 	case 5:
@@ -68,6 +83,9 @@ uint64_t main(uint64_t mode)
 	}
 	case 7:
 		return recurse(0);
+	case 8:
+		__asm__ volatile(FP_INSN);
+		break;
 	}
 	return 0x600d; /* not reached when the kernel does its job */
 }

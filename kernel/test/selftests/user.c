@@ -75,13 +75,15 @@ static void faults_kill_only_the_process(struct selftest *t)
 {
 	static const struct {
 		uint64_t mode;
-		bool page_fault;
+		enum trap_kind kind;
 	} modes[] = {
-		{ 0, true },  { 1, true },
+		{ 0, TRAP_PAGE_FAULT },		 { 1, TRAP_PAGE_FAULT },
 #ifndef HAL_USER_NX_FETCH_HANGS_QEMU /* image_pages_carry_segment_rights checks NX there */
-		{ 2, true },
+		{ 2, TRAP_PAGE_FAULT },
 #endif
-		{ 3, false }, { 4, true }, { 6, true }, { 7, true },
+		{ 3, TRAP_ILLEGAL_INSTRUCTION }, { 4, TRAP_PAGE_FAULT },
+		{ 6, TRAP_PAGE_FAULT },		 { 7, TRAP_PAGE_FAULT },
+		{ 8, TRAP_ILLEGAL_INSTRUCTION }, /* FP/SIMD is off in user mode */
 	};
 
 	for (size_t i = 0; i < ARRAY_SIZE(modes); i++) {
@@ -90,7 +92,7 @@ static void faults_kill_only_the_process(struct selftest *t)
 		ST_ASSERT_EQ(t, selftest_run_program("ufault.elf", modes[i].mode, &e), PROCESS_OK);
 		ST_ASSERT(t, e.faulted);
 		ST_ASSERT_EQ(t, e.status, PROCESS_STATUS_FAULT);
-		ST_ASSERT_EQ(t, e.fault.kind == TRAP_PAGE_FAULT, modes[i].page_fault);
+		ST_ASSERT_EQ(t, e.fault.kind, modes[i].kind);
 	}
 }
 
