@@ -20,31 +20,14 @@
 #include <kernel/kthread.h>
 #include <kernel/process.h>
 
-#define PAGE		VMM_PAGE_SIZE
-#define WINDOW_BASE	(MM_USER_VMM_BASE + MM_USER_NULL_GUARD)
-#define HANDLE_SHIFT	16
-#define HANDLE_INDEX(h) ((h) & ((UINT64_C(1) << HANDLE_SHIFT) - 1))
-#define HANDLE_GEN(h)	((h) >> HANDLE_SHIFT)
-
-_Static_assert(PROCESS_THREADS_MAX < (1u << HANDLE_SHIFT), "handle index field");
-
+#define PAGE	    VMM_PAGE_SIZE
+#define WINDOW_BASE (MM_USER_VMM_BASE + MM_USER_NULL_GUARD)
 static uint64_t next_pid = 1;
 static uint64_t processes_live;
-
-/*
- * Per-slot state beside p->threads[]: whether the thread there has ended
- * (its value waits for a joiner), and whether a joiner claimed it.
- */
-struct slot_state {
-	bool exited;
-	bool joining;
-	uint64_t value;
-};
 
 /* The parts of struct process this file keeps private. */
 struct process_private {
 	struct process pub;
-	struct slot_state slots[PROCESS_THREADS_MAX];
 	unsigned unreleased; /* uthread structs and kernel stacks not yet freed */
 };
 
@@ -70,6 +53,7 @@ int process_create(const char *name, struct process **out)
 	strlcpy(p->name, name, sizeof(p->name));
 	spin_init(&p->lock, "process");
 	wait_queue_init(&p->exit_wq, "process-exit");
+	handle_table_init(&p->handles, p->handle_slots, PROCESS_HANDLES_MAX);
 	if (hal_paging_create(&p->paging) != HAL_PAGING_OK)
 		goto no_paging;
 
@@ -103,6 +87,7 @@ no_paging:
 
 void process_destroy(struct process *p)
 {
+	handle_table_close_all(&p->handles);
 	vmm_destroy(&p->vmm);
 	kfree(p->vmm_storage);
 	hal_paging_destroy(p->paging);
@@ -222,24 +207,33 @@ static void uthread_main(void *arg)
 	hal_user_enter(t->stack_base + t->stack_size, &ut->start);
 }
 
-/* thread_exit()'s hook: the thread's value goes to its slot, its user stack back to the VMM. */
+/* A thread object's last reference is gone: the thread ended and no handle names it. */
+static void thread_object_release(struct kobject *o)
+{
+	kfree(container_of(o, struct thread_object, object));
+}
+
+/* thread_exit()'s hook: the value goes to the thread object, the user stack back to the VMM. */
 static void uthread_on_exit(struct thread *t, void *value)
 {
 	struct uthread *ut = (struct uthread *)t;
 	struct process *p = ut->process;
-	struct process_private *pp = priv(p);
-	unsigned idx = HANDLE_INDEX(ut->handle);
+	struct thread_object *obj = ut->object;
 	unsigned long irq;
 
 	if (vmm_free(&p->vmm, ut->stack_id) != VMM_OK)
-		log_error("process %s: thread %u lost its stack record\n", p->name, idx);
+		log_error("process %s: thread %u lost its stack record\n", p->name, ut->slot);
 	irq = spin_lock_irqsave(&p->lock);
-	p->threads[idx] = NULL;
-	pp->slots[idx].exited = true;
-	pp->slots[idx].value = (uint64_t)(uintptr_t)value;
+	p->threads[ut->slot] = NULL;
 	if (--p->live == 0 && !p->exiting)
 		p->exiting = true; /* the last thread ended by itself: status 0 */
 	spin_unlock_irqrestore(&p->lock, irq);
+
+	obj->value = (uint64_t)(uintptr_t)value;
+	__atomic_store_n(&obj->thread, NULL, __ATOMIC_RELAXED);
+	__atomic_store_n(&obj->exited, true, __ATOMIC_RELEASE);
+	wait_queue_wake_all(&obj->exited_wq);
+	kobject_put(&obj->object); /* the thread's own reference */
 	wait_queue_wake_all(&p->exit_wq);
 }
 
@@ -258,16 +252,12 @@ static void uthread_release(struct thread *t)
 	wait_queue_wake_all(&p->exit_wq);
 }
 
-static bool slot_free(const struct process_private *pp, unsigned i)
-{
-	return pp->pub.threads[i] == NULL && !pp->slots[i].exited;
-}
-
 int uthread_create(struct process *p, uint64_t pc, uint64_t arg, size_t stack_bytes,
 		   uint64_t *handle)
 {
 	struct process_private *pp = priv(p);
 	size_t pages = (size_t)(ALIGN_UP((uint64_t)stack_bytes, PAGE) / PAGE);
+	struct thread_object *obj;
 	struct uthread *ut;
 	uintptr_t kstack;
 	uint64_t stack_va;
@@ -277,9 +267,17 @@ int uthread_create(struct process *p, uint64_t pc, uint64_t arg, size_t stack_by
 	if (pages == 0)
 		pages = UTHREAD_STACK_DEFAULT / PAGE;
 	sched_reap(); /* exited threads on this CPU give their memory back first */
-	ut = kzalloc(sizeof(*ut));
-	if (ut == NULL)
+	obj = kzalloc(sizeof(*obj));
+	if (obj == NULL)
 		return PROCESS_NO_MEMORY;
+	kobject_init(&obj->object, KOBJ_THREAD, thread_object_release);
+	wait_queue_init(&obj->exited_wq, "thread-exit");
+	ut = kzalloc(sizeof(*ut));
+	if (ut == NULL) {
+		status = PROCESS_NO_MEMORY;
+		goto no_kstack;
+	}
+	obj->thread = ut;
 	if (!kthread_stack_alloc(KTHREAD_STACK_SIZE, &kstack)) {
 		status = PROCESS_NO_MEMORY;
 		goto no_kstack;
@@ -290,21 +288,27 @@ int uthread_create(struct process *p, uint64_t pc, uint64_t arg, size_t stack_by
 		goto no_stack;
 	}
 	ut->process = p;
+	ut->object = obj;
 	ut->start =
 		(struct hal_user_context){ .pc = pc, .sp = stack_va + pages * PAGE, .arg = arg };
+	/* Named before it runs: it may end, and be freed, at once. */
+	if (handle != NULL &&
+	    handle_install(&p->handles, &obj->object, SYS_RIGHTS_ALL, handle) != HANDLE_OK) {
+		status = PROCESS_LIMIT;
+		goto no_handle;
+	}
 
 	irq = spin_lock_irqsave(&p->lock);
 	unsigned i = 0;
 
-	while (i < PROCESS_THREADS_MAX && !slot_free(pp, i))
+	while (i < PROCESS_THREADS_MAX && p->threads[i] != NULL)
 		i++;
 	if (p->exiting || i == PROCESS_THREADS_MAX) {
 		status = p->exiting ? PROCESS_EXITING : PROCESS_LIMIT;
 		spin_unlock_irqrestore(&p->lock, irq);
 		goto no_slot;
 	}
-	p->generation[i]++;
-	ut->handle = (uint64_t)p->generation[i] << HANDLE_SHIFT | i;
+	ut->slot = i;
 	p->threads[i] = ut;
 	p->live++;
 	pp->unreleased++;
@@ -319,70 +323,62 @@ int uthread_create(struct process *p, uint64_t pc, uint64_t arg, size_t stack_by
 	ut->thread.space = p->paging;
 	ut->thread.owner_data = p;
 	ut->thread.on_exit = uthread_on_exit;
-	/* Detached: the process keeps exit values itself (slots), the scheduler frees. */
+	/* Detached: the thread object keeps the exit value, the scheduler frees. */
 	thread_detach(&ut->thread);
-	if (handle != NULL)
-		*handle = ut->handle; /* before it runs: it may end and be freed at once */
 	thread_start(&ut->thread);
 	spin_unlock_irqrestore(&p->lock, irq);
 	return PROCESS_OK;
 no_slot:
+	if (handle != NULL) {
+		/*
+		 * Another thread of p may have found the handle meanwhile (handles
+		 * are easy to guess): to it, the thread ended at once, cancelled,
+		 * and the object lives as long as its reference.
+		 */
+		__atomic_store_n(&obj->thread, NULL, __ATOMIC_RELAXED);
+		obj->value = (uint64_t)(uintptr_t)THREAD_CANCELLED;
+		__atomic_store_n(&obj->exited, true, __ATOMIC_RELEASE);
+		wait_queue_wake_all(&obj->exited_wq);
+		handle_close(&p->handles, *handle);
+	}
+no_handle:
 	vmm_free(&p->vmm, ut->stack_id);
 no_stack:
 	kthread_stack_free(kstack);
 no_kstack:
 	kfree(ut);
+	kobject_put(&obj->object); /* the reference the thread would have had */
 	return status;
-}
-
-struct uthread *process_thread_by_handle(struct process *p, uint64_t handle)
-{
-	unsigned long irq = spin_lock_irqsave(&p->lock);
-	uint64_t i = HANDLE_INDEX(handle);
-	struct uthread *ut = NULL;
-
-	if (i < PROCESS_THREADS_MAX && HANDLE_GEN(handle) == p->generation[i])
-		ut = p->threads[i];
-	spin_unlock_irqrestore(&p->lock, irq);
-	return ut;
 }
 
 int process_join_handle(struct process *p, uint64_t handle, uint64_t *value)
 {
-	struct process_private *pp = priv(p);
-	uint64_t i = HANDLE_INDEX(handle);
-	struct slot_state *slot;
+	struct kobject *o;
+	int status = handle_lookup(&p->handles, handle, KOBJ_THREAD, SYS_RIGHT_READ, &o, NULL);
+
+	if (status != HANDLE_OK)
+		return status;
+
+	struct thread_object *obj = container_of(o, struct thread_object, object);
+	enum wait_result why = WAIT_WOKEN;
 	unsigned long irq;
 
-	if (i >= PROCESS_THREADS_MAX)
-		return -1;
-	slot = &pp->slots[i];
-	irq = spin_lock_irqsave(&p->lock);
-	if (HANDLE_GEN(handle) != p->generation[i] || slot_free(pp, (unsigned)i) || slot->joining ||
-	    p->threads[i] == (struct uthread *)thread_current()) {
-		spin_unlock_irqrestore(&p->lock, irq);
-		return -1;
+	if (__atomic_load_n(&obj->thread, __ATOMIC_RELAXED) == (struct uthread *)thread_current()) {
+		kobject_put(o);
+		return HANDLE_BAD; /* it would wait for itself */
 	}
-	slot->joining = true;
-	spin_unlock_irqrestore(&p->lock, irq);
-
-	enum wait_result why = WAIT_WOKEN;
-
-	irq = spin_lock_irqsave(&p->exit_wq.lock);
-	while (!__atomic_load_n(&slot->exited, __ATOMIC_ACQUIRE) && why != WAIT_CANCELLED)
-		why = wait_queue_wait_locked(&p->exit_wq, WAIT_FOREVER, WAIT_CANCELLABLE);
-	spin_unlock_irqrestore(&p->exit_wq.lock, irq);
-
-	irq = spin_lock_irqsave(&p->lock);
-	slot->joining = false;
-	if (slot->exited) {
-		*value = slot->value;
-		slot->exited = false; /* the slot is free again */
+	irq = spin_lock_irqsave(&obj->exited_wq.lock);
+	while (!__atomic_load_n(&obj->exited, __ATOMIC_ACQUIRE) && why != WAIT_CANCELLED)
+		why = wait_queue_wait_locked(&obj->exited_wq, WAIT_FOREVER, WAIT_CANCELLABLE);
+	spin_unlock_irqrestore(&obj->exited_wq.lock, irq);
+	if (why != WAIT_CANCELLED) {
+		*value = obj->value;
+		handle_close(&p->handles, handle); /* closed meanwhile by another thread: fine */
 	}
-	spin_unlock_irqrestore(&p->lock, irq);
+	kobject_put(o);
 	if (why == WAIT_CANCELLED)
 		thread_testcancel(); /* the caller's process is being killed */
-	return 0;
+	return HANDLE_OK;
 }
 
 int process_start(struct process *p, uint64_t entry, uint64_t arg)

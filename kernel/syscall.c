@@ -79,6 +79,36 @@ static struct syscall_result sys_thread_join(const uint64_t a[6])
 	return syscall_ok(value);
 }
 
+/* (handle, rights): a duplicate with a subset of the rights. */
+static struct syscall_result sys_handle_duplicate(const uint64_t a[6])
+{
+	struct handle_table *t = &process_current()->handles;
+	struct kobject *o;
+	uint32_t have;
+	uint64_t dup;
+
+	if (handle_lookup(t, a[0], 0, SYS_RIGHT_DUPLICATE, &o, &have) != HANDLE_OK)
+		return syscall_bad_argument(0);
+	kobject_put(o);
+	if ((a[1] & ~(uint64_t)have) != 0)
+		return syscall_bad_argument(1); /* unknown bits, or rights it does not have */
+	switch (handle_duplicate(t, a[0], (uint32_t)a[1], &dup)) {
+	case HANDLE_OK:
+		return syscall_ok(dup);
+	case HANDLE_TABLE_FULL:
+		return syscall_failed(SYSCALL_FAILED_LIMIT);
+	default:
+		return syscall_bad_argument(0); /* closed by another thread meanwhile */
+	}
+}
+
+static struct syscall_result sys_handle_close(const uint64_t a[6])
+{
+	if (handle_close(&process_current()->handles, a[0]) != HANDLE_OK)
+		return syscall_bad_argument(0);
+	return syscall_ok(0);
+}
+
 static struct syscall_result sys_process_exit(const uint64_t a[6])
 {
 	process_kill(process_current(), a[0]);
@@ -200,6 +230,8 @@ static const struct syscall_desc table[SYSCALL_COUNT] = {
 	[SYS_MEM_PROTECT] = { "mem_protect", 2, sys_mem_protect },
 	[SYS_CLOCK_READ] = { "clock_read", 0, sys_clock_read },
 	[SYS_SLEEP] = { "sleep", 1, sys_sleep },
+	[SYS_HANDLE_DUPLICATE] = { "handle_duplicate", 2, sys_handle_duplicate },
+	[SYS_HANDLE_CLOSE] = { "handle_close", 1, sys_handle_close },
 };
 
 struct syscall_result kernel_syscall(const struct syscall_args *args)

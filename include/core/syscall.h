@@ -57,11 +57,13 @@ enum syscall_number {
 	/* (): end the calling thread's time slice. */
 	SYS_THREAD_YIELD = 1,
 	/* (entry, arg, stack_bytes): a new thread of this process runs entry(arg)
-	   on a new user stack (0: the default size); value: its handle. */
+	   on a new user stack (0: the default size); value: a handle to it with
+	   SYS_RIGHTS_ALL. */
 	SYS_THREAD_CREATE = 2,
 	/* (value): end the calling thread; its joiner gets value. Does not return. */
 	SYS_THREAD_EXIT = 3,
-	/* (handle): wait for a thread of this process to end; value: its exit value. */
+	/* (handle): wait for the thread to end (needs SYS_RIGHT_READ) and close
+	   the handle; value: its exit value. */
 	SYS_THREAD_JOIN = 4,
 	/* (status): end every thread of the process; its waiter gets status. */
 	SYS_PROCESS_EXIT = 5,
@@ -75,6 +77,11 @@ enum syscall_number {
 	SYS_CLOCK_READ = 9,
 	/* (ns): sleep at least ns nanoseconds. */
 	SYS_SLEEP = 10,
+	/* (handle, rights): a second handle to the same object with rights, a
+	   subset of the handle's (which needs SYS_RIGHT_DUPLICATE); value: it. */
+	SYS_HANDLE_DUPLICATE = 11,
+	/* (handle): close the handle; the object goes when its last handle does. */
+	SYS_HANDLE_CLOSE = 12,
 	SYSCALL_COUNT
 };
 
@@ -82,6 +89,18 @@ enum syscall_number {
 #define SYS_PROT_READ  (1u << 0)
 #define SYS_PROT_WRITE (1u << 1)
 #define SYS_PROT_EXEC  (1u << 2)
+
+/*
+ * Handle rights (X3). A handle names a kernel object and says what its
+ * holder may do with it: READ to observe it (join a thread), WRITE to
+ * change it, DUPLICATE to make more handles to it, GRANT to hand it to
+ * another process. Unknown bits are refused.
+ */
+#define SYS_RIGHT_READ	    (1u << 0)
+#define SYS_RIGHT_WRITE	    (1u << 1)
+#define SYS_RIGHT_DUPLICATE (1u << 2)
+#define SYS_RIGHT_GRANT	    (1u << 3)
+#define SYS_RIGHTS_ALL	    (SYS_RIGHT_READ | SYS_RIGHT_WRITE | SYS_RIGHT_DUPLICATE | SYS_RIGHT_GRANT)
 
 /* SYS_MEM_MAP flags. */
 #define SYS_MAP_LAZY (1u << 0) /* back each page on first touch instead of now */

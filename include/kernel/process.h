@@ -12,9 +12,10 @@
  * A uthread is a scheduler thread of owner THREAD_OWNER_USER whose kernel
  * stack is in the kernel VMM window (like a kthread's) and whose user stack
  * is in its process's window; its first run enters user mode through the
- * HAL (hal_user_enter). Its process names it by a handle, an index into a
- * per-process table with a generation count, so a stale handle is refused
- * instead of reaching a reused slot.
+ * HAL (hal_user_enter). Its process names it by a handle in the process's
+ * handle table (core/handle.h): the handle names a thread object, which
+ * keeps the thread's exit value for joiners after the thread is gone and
+ * is freed when the thread has ended and its last handle is closed.
  *
  * Lifecycle. A process runs while it has live threads. process_kill() (and
  * SYS_PROCESS_EXIT, and a fault the kernel cannot resolve) records the exit
@@ -33,6 +34,7 @@
 #ifndef KERNEL_PROCESS_H
 #define KERNEL_PROCESS_H
 
+#include <core/handle.h>
 #include <core/sched.h>
 #include <core/spinlock.h>
 #include <core/vmm.h>
@@ -42,7 +44,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define PROCESS_THREADS_MAX   64		   /* handles per process */
+#define PROCESS_THREADS_MAX   64		   /* live threads per process */
+#define PROCESS_HANDLES_MAX   256		   /* handles per process */
 #define PROCESS_RECORDS_MAX   256		   /* VMM records per process */
 #define PROCESS_VMM_SIZE      (UINT64_C(1) << 30)  /* managed window: 1 GiB, 32 KiB bitmap */
 #define PROCESS_IMAGE_MAX     (UINT64_C(64) << 20) /* largest program image: 64 MiB */
@@ -76,9 +79,10 @@ struct process {
 	bool exiting;	      /* the exit status is set; threads are being cancelled */
 	bool started;	      /* its first thread ran (process_start) */
 	struct process_exit exit;
-	struct uthread *threads[PROCESS_THREADS_MAX]; /* by handle index; NULL: free */
-	uint32_t generation[PROCESS_THREADS_MAX];     /* bumped when a slot is reused */
+	struct uthread *threads[PROCESS_THREADS_MAX]; /* the live ones; NULL: free */
 	struct wait_queue exit_wq;		      /* process_wait() waits here for live == 0 */
+	struct handle_table handles;
+	struct handle_slot handle_slots[PROCESS_HANDLES_MAX];
 	uint64_t image_ids[16]; /* VMM records of the program: not unmappable */
 	size_t image_count;
 	struct hal_paging *paging;
@@ -89,16 +93,29 @@ struct process {
 struct uthread {
 	struct thread thread; /* first: a struct thread * of a user thread is a struct uthread * */
 	struct process *process;
-	uint64_t handle;
+	struct thread_object *object;  /* what handles to it name */
+	unsigned slot;		       /* its index in process->threads[] */
 	uint64_t stack_id;	       /* its user stack's VMM record (freed at exit) */
 	struct hal_user_context start; /* its first user context */
+};
+
+/*
+ * A thread as handles see it (KOBJ_THREAD). One reference belongs to the
+ * thread until it ends, one to each handle.
+ */
+struct thread_object {
+	struct kobject object;
+	struct wait_queue exited_wq; /* joiners wait here */
+	bool exited;		     /* `value` is set (atomic, release) */
+	uint64_t value;		     /* the exit value, THREAD_CANCELLED when cancelled */
+	struct uthread *thread;	     /* NULL once it ended */
 };
 
 /* Results of the functions below. */
 enum process_status {
 	PROCESS_OK = 0,
 	PROCESS_NO_MEMORY, /* heap, frames, page tables or window space ran out */
-	PROCESS_LIMIT,	   /* the handle table is full */
+	PROCESS_LIMIT,	   /* the thread or handle table is full */
 	PROCESS_BAD_IMAGE, /* the ELF image was refused (the reason is logged) */
 	PROCESS_EXITING,   /* the process is being killed: no new threads */
 };
@@ -118,20 +135,20 @@ int process_load_elf(struct process *p, const void *file, size_t size, uint64_t 
 /*
  * A new thread of `p` that enters user mode at pc with `arg` in the first
  * argument register and a fresh lazy user stack of stack_bytes (rounded up
- * to pages; guarded below), started at once; *handle (may be NULL) names
- * it. PROCESS_EXITING when p is being killed, PROCESS_LIMIT when the
- * handle table is full.
+ * to pages; guarded below), started at once. When handle is not NULL,
+ * *handle gets a handle to it with SYS_RIGHTS_ALL in p's table. PROCESS_EXITING
+ * when p is being killed, PROCESS_LIMIT when p has PROCESS_THREADS_MAX live
+ * threads or no free handle.
  */
 int uthread_create(struct process *p, uint64_t pc, uint64_t arg, size_t stack_bytes,
 		   uint64_t *handle);
 
-/* The handle's thread, or NULL when the handle is stale or out of range. Takes p->lock. */
-struct uthread *process_thread_by_handle(struct process *p, uint64_t handle);
-
 /*
- * Wait for the thread named by `handle` to end and release it; *value gets
- * its exit value (THREAD_CANCELLED when it was cancelled). -1 for a bad or
- * stale handle, or the caller's own. A cancellation point.
+ * Wait for the thread that `handle` (in p's table, with SYS_RIGHT_READ)
+ * names to end, then close the handle; *value gets its exit value
+ * (THREAD_CANCELLED when it was cancelled). A HANDLE_* status when the
+ * handle is refused; HANDLE_BAD too for the caller's own thread. A
+ * cancellation point.
  */
 int process_join_handle(struct process *p, uint64_t handle, uint64_t *value);
 

@@ -4,7 +4,8 @@
  * The argument is the number of syscalls to make. Numbers are drawn over
  * the table and a little past it; each argument from a mix of classes
  * (0, small integers, any 64-bit value, kernel addresses, addresses in and
- * past the process window, its own mappings, page multiples). A few draws
+ * past the process window, its own mappings, page multiples, its handles
+ * and near misses of them). A few draws
  * are tamed so that the run can go on: no exit syscalls, no thread created
  * at a valid address (it would run whatever is there), short sleeps, and no
  * debug output from memory the program owns (it would print garbage).
@@ -25,13 +26,31 @@ static uint64_t rng = 0x9e3779b97f4a7c15;
 
 /* How many arguments each syscall takes (docs/syscalls.md). */
 static const unsigned nargs[SYSCALL_COUNT] = {
-	[SYS_DEBUG_WRITE] = 2, [SYS_THREAD_YIELD] = 0, [SYS_THREAD_CREATE] = 3,
-	[SYS_THREAD_EXIT] = 1, [SYS_THREAD_JOIN] = 1,  [SYS_PROCESS_EXIT] = 1,
-	[SYS_MEM_MAP] = 3,     [SYS_MEM_UNMAP] = 1,    [SYS_MEM_PROTECT] = 2,
-	[SYS_CLOCK_READ] = 0,  [SYS_SLEEP] = 1,
+	[SYS_DEBUG_WRITE] = 2,	[SYS_THREAD_YIELD] = 0, [SYS_THREAD_CREATE] = 3,
+	[SYS_THREAD_EXIT] = 1,	[SYS_THREAD_JOIN] = 1,	[SYS_PROCESS_EXIT] = 1,
+	[SYS_MEM_MAP] = 3,	[SYS_MEM_UNMAP] = 1,	[SYS_MEM_PROTECT] = 2,
+	[SYS_CLOCK_READ] = 0,	[SYS_SLEEP] = 1,	[SYS_HANDLE_DUPLICATE] = 2,
+	[SYS_HANDLE_CLOSE] = 1,
 };
 static uint64_t maps[MAPS];
 static unsigned map_count;
+
+/* Handles this program holds: to threads that end at once, and their duplicates. */
+#define HANDLES 48
+static uint64_t handles[HANDLES];
+static unsigned handle_count;
+
+static uint64_t quick(uint64_t x)
+{
+	return x;
+}
+
+static void forget_handle(uint64_t h)
+{
+	for (unsigned i = 0; i < handle_count; i++)
+		if (handles[i] == h)
+			handles[i] = handles[--handle_count];
+}
 
 static uint64_t next(void)
 {
@@ -45,7 +64,12 @@ static uint64_t random_argument(void)
 {
 	uint64_t r = next();
 
-	switch (next() % 10) {
+	switch (next() % 11) {
+	case 9:
+		if (handle_count == 0)
+			return r % 64;
+		/* One of its handles, sometimes with another generation or index. */
+		return handles[r % handle_count] ^ ((r >> 32) % 4 == 0 ? (r >> 40) % 4 << 15 : 0);
 	case 0:
 		return 0;
 	case 1:
@@ -115,6 +139,12 @@ static unsigned check(uint64_t nr, const uint64_t a[6], struct syscall_result r)
 				sys_mem_unmap(maps[--map_count]);
 			maps[map_count++] = r.value;
 		}
+		if (nr == SYS_HANDLE_DUPLICATE && handle_count < HANDLES)
+			handles[handle_count++] = r.value;
+		else if (nr == SYS_HANDLE_DUPLICATE)
+			sys_handle_close(r.value);
+		if (nr == SYS_HANDLE_CLOSE || nr == SYS_THREAD_JOIN)
+			forget_handle(a[0]);
 		if (nr == SYS_MEM_UNMAP)
 			for (unsigned i = 0; i < map_count; i++)
 				if (maps[i] == a[0])
@@ -140,6 +170,13 @@ uint64_t main(uint64_t count)
 	for (uint64_t i = 0; i < count; i++) {
 		uint64_t nr = next() % (SYSCALL_COUNT + 3), a[6];
 
+		if (handle_count < 8) { /* keep some handles to real objects around */
+			struct syscall_result t = keel_thread_create(quick, i, 0);
+
+			if (t.status == SYSCALL_STATUS_OK)
+				handles[handle_count++] = t.value;
+		}
+
 		if (next() % 16 == 0)
 			nr = next();
 		/*
@@ -163,6 +200,8 @@ uint64_t main(uint64_t count)
 		broken += bad;
 		classes[r.status / 100 < 3 ? r.status / 100 : 2]++;
 	}
+	while (handle_count > 0)
+		sys_handle_close(handles[--handle_count]);
 	printf("ufuzz: %llu syscalls: %llu ok, %llu caller errors, %llu kernel errors, %u broken\n",
 	       (unsigned long long)count, (unsigned long long)classes[0],
 	       (unsigned long long)classes[1], (unsigned long long)classes[2], broken);

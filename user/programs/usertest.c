@@ -11,7 +11,8 @@
 #include <keel/user.h>
 
 #define PAGE		4096u
-#define PROCESS_THREADS 64 /* handles per process (include/kernel/process.h) */
+#define PROCESS_THREADS 64  /* live threads per process (include/kernel/process.h) */
+#define HANDLE_SLOTS	256 /* handles per process (include/kernel/process.h) */
 #define KERNEL_ADDRESS	UINT64_C(0xffffffff80000000) /* the kernel image, on every platform */
 #define OUTSIDE_WINDOW	UINT64_C(0x100000000)	     /* in the user half, past the process window */
 #define IMAGE_BASE	UINT64_C(0x400000)	     /* user/user.ld */
@@ -230,6 +231,58 @@ static void test_threads(void)
 	expect_true("every thread joins with its value", joined);
 }
 
+/* Handles (X3): duplicates with fewer rights, rights enforced, close, a full table. */
+static void test_handles(void)
+{
+	struct syscall_result r = keel_thread_create(square, 7, 0);
+	uint64_t h = r.value, ro, wo, extra[HANDLE_SLOTS];
+	unsigned n;
+
+	expect_true("create for handles", r.status == SYSCALL_STATUS_OK);
+	r = sys_handle_duplicate(h, SYS_RIGHT_READ | SYS_RIGHT_DUPLICATE);
+	expect_true("duplicate read-only", r.status == SYSCALL_STATUS_OK && r.value != h);
+	ro = r.value;
+	r = sys_handle_duplicate(h, SYS_RIGHT_WRITE);
+	expect_true("duplicate write-only", r.status == SYSCALL_STATUS_OK);
+	wo = r.value;
+	expect("duplicate without the right to", sys_handle_duplicate(wo, SYS_RIGHT_WRITE), BAD(0));
+	expect("duplicate with more rights", sys_handle_duplicate(ro, SYS_RIGHTS_ALL), BAD(1));
+	expect("duplicate with unknown rights", sys_handle_duplicate(h, 1u << 7), BAD(1));
+	expect("duplicate a bad handle", sys_handle_duplicate(h ^ (1u << 16), 0), BAD(0));
+	expect("duplicate handle 0", sys_handle_duplicate(0, 0), BAD(0));
+	expect("join without the right to", sys_thread_join(wo), BAD(0));
+	expect("join through the read-only duplicate", sys_thread_join(ro), SYSCALL_STATUS_OK, 49);
+	expect("the join closed it", sys_handle_close(ro), BAD(0));
+	expect("the original joins too", sys_thread_join(h), SYSCALL_STATUS_OK, 49);
+	expect("close", sys_handle_close(wo), SYSCALL_STATUS_OK, 0);
+	expect("close again", sys_handle_close(wo), BAD(0));
+	expect("close handle 0", sys_handle_close(0), BAD(0));
+	expect("close a huge value", sys_handle_close(UINT64_MAX), BAD(0));
+	expect("close with an extra argument", keel_syscall(SYS_HANDLE_CLOSE, h, 1, 0), BAD(1));
+
+	/* The table holds HANDLE_SLOTS handles. */
+	r = keel_thread_create(square, 3, 0);
+	h = r.value;
+	extra[0] = h;
+	for (n = 1; n < HANDLE_SLOTS; n++) {
+		r = sys_handle_duplicate(h, SYS_RIGHTS_ALL);
+		if (r.status != SYSCALL_STATUS_OK)
+			break;
+		extra[n] = r.value;
+	}
+	expect_true("the table fills up", n == HANDLE_SLOTS);
+	expect("then it is full", sys_handle_duplicate(h, SYS_RIGHT_READ), SYSCALL_STATUS_FAILED,
+	       SYSCALL_FAILED_LIMIT);
+	expect("a thread needs a handle", keel_thread_create(square, 1, 0), SYSCALL_STATUS_FAILED,
+	       SYSCALL_FAILED_LIMIT);
+	bool closed = true;
+
+	for (unsigned i = 1; i < n; i++)
+		closed = closed && sys_handle_close(extra[i]).status == SYSCALL_STATUS_OK;
+	expect_true("every duplicate closes", closed);
+	expect("and the first joins", sys_thread_join(h), SYSCALL_STATUS_OK, 9);
+}
+
 uint64_t main(uint64_t arg)
 {
 	(void)arg;
@@ -239,6 +292,7 @@ uint64_t main(uint64_t arg)
 	test_clock_sleep_yield();
 	test_memory();
 	test_threads();
+	test_handles();
 	printf("usertest: %u checks, %u failed\n", checks, failures);
 	return failures;
 }

@@ -39,13 +39,14 @@ struct usage {
 	uint64_t free_pages;
 	uint64_t kstacks;
 	uint64_t processes;
+	uint64_t heap_objects; /* thread objects and the like included */
 };
 
 static struct usage usage_now(void)
 {
 	sched_reap();
 	return (struct usage){ pmm_get_stats().free_pages, kthread_stacks_live(),
-			       process_count_live() };
+			       process_count_live(), heap_get_stats().objects_in_use };
 }
 
 static void expect_same_usage(struct selftest *t, const struct usage *before)
@@ -54,6 +55,7 @@ static void expect_same_usage(struct selftest *t, const struct usage *before)
 
 	ST_ASSERT_EQ(t, after.processes, before->processes);
 	ST_ASSERT_EQ(t, after.kstacks, before->kstacks);
+	ST_ASSERT_EQ(t, after.heap_objects, before->heap_objects);
 	ST_ASSERT_EQ(t, after.free_pages, before->free_pages);
 }
 

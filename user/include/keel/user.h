@@ -37,6 +37,16 @@ static inline struct syscall_result sys_thread_join(uint64_t handle)
 	return keel_syscall(SYS_THREAD_JOIN, handle, 0, 0);
 }
 
+static inline struct syscall_result sys_handle_duplicate(uint64_t handle, uint64_t rights)
+{
+	return keel_syscall(SYS_HANDLE_DUPLICATE, handle, rights, 0);
+}
+
+static inline struct syscall_result sys_handle_close(uint64_t handle)
+{
+	return keel_syscall(SYS_HANDLE_CLOSE, handle, 0, 0);
+}
+
 static inline struct syscall_result sys_mem_map(uint64_t bytes, unsigned prot, unsigned flags)
 {
 	return keel_syscall(SYS_MEM_MAP, bytes, prot, flags);
