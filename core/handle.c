@@ -166,6 +166,33 @@ int handle_take(struct handle_table *t, uint64_t handle, uint32_t type, uint32_t
 	return status;
 }
 
+int handle_take_many(struct handle_table *t, const uint64_t *handles, uint32_t count, uint32_t need,
+		     struct kobject **objects, uint32_t *rights, uint32_t *bad)
+{
+	unsigned long irq = spin_lock_irqsave(&t->lock);
+	int status = HANDLE_OK;
+
+	for (uint32_t i = 0; i < count && status == HANDLE_OK; i++) {
+		status = check(slot_of(t, handles[i]), 0, need);
+		for (uint32_t j = 0; j < i && status == HANDLE_OK; j++)
+			if (handles[j] == handles[i])
+				status = HANDLE_BAD; /* the same handle twice */
+		if (status != HANDLE_OK)
+			*bad = i;
+	}
+	for (uint32_t i = 0; i < count && status == HANDLE_OK; i++) {
+		struct handle_slot *s = slot_of(t, handles[i]);
+
+		objects[i] = s->object;
+		rights[i] = s->rights;
+		s->object = NULL;
+		s->rights = 0;
+		t->used--;
+	}
+	spin_unlock_irqrestore(&t->lock, irq);
+	return status;
+}
+
 int handle_close(struct handle_table *t, uint64_t handle)
 {
 	struct kobject *object;

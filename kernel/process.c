@@ -221,6 +221,7 @@ static void uthread_on_exit(struct thread *t, void *value)
 	struct thread_object *obj = ut->object;
 	unsigned long irq;
 
+	ipc_thread_exit(&ut->ipc); /* a call it held fails: its caller goes on */
 	if (vmm_free(&p->vmm, ut->stack_id) != VMM_OK)
 		log_error("process %s: thread %u lost its stack record\n", p->name, ut->slot);
 	irq = spin_lock_irqsave(&p->lock);

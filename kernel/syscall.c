@@ -9,6 +9,9 @@
  */
 #include <base/assert.h>
 #include <base/compiler.h>
+#include <base/string.h>
+#include <core/heap.h>
+#include <core/ipc.h>
 #include <core/log.h>
 #include <core/syscall_dispatch.h>
 #include <core/usercopy.h>
@@ -107,6 +110,207 @@ static struct syscall_result sys_handle_close(const uint64_t a[6])
 	if (handle_close(&process_current()->handles, a[0]) != HANDLE_OK)
 		return syscall_bad_argument(0);
 	return syscall_ok(0);
+}
+
+/* ---- IPC (X2): endpoints, messages and the handles they carry. */
+
+static struct syscall_result sys_endpoint_create(const uint64_t a[6])
+{
+	struct endpoint *ep = endpoint_create();
+	uint64_t h;
+	int status;
+
+	(void)a;
+	if (ep == NULL)
+		return syscall_failed(SYSCALL_FAILED_NO_MEMORY);
+	status = handle_install(&process_current()->handles, &ep->object, SYS_RIGHTS_ALL, &h);
+	kobject_put(&ep->object); /* the handle's reference is the only one */
+	if (status != HANDLE_OK)
+		return syscall_failed(SYSCALL_FAILED_LIMIT);
+	return syscall_ok(h);
+}
+
+/* The endpoint `h` names with `need`; NULL when refused. A reference: kobject_put() it. */
+static struct endpoint *endpoint_of(uint64_t h, uint32_t need)
+{
+	struct kobject *o;
+
+	if (handle_lookup(&process_current()->handles, h, KOBJ_ENDPOINT, need, &o, NULL) !=
+	    HANDLE_OK)
+		return NULL;
+	return container_of(o, struct endpoint, object);
+}
+
+/* timeout_ns to a deadline; false for a timeout that is neither SYS_IPC_FOREVER nor <= an hour. */
+static bool deadline_of(uint64_t timeout, uint64_t *deadline)
+{
+	if (timeout == SYS_IPC_FOREVER) {
+		*deadline = WAIT_FOREVER;
+		return true;
+	}
+	if (timeout > SYS_SLEEP_MAX)
+		return false;
+	*deadline = hal_clock_ns() + timeout;
+	return true;
+}
+
+/*
+ * The user message at `addr` into *m, its handles taken out of the
+ * caller's table (all or none). BAD_ARGUMENT `index` when the buffer, a
+ * count or a handle is refused; the message is then untouched.
+ */
+static bool read_message(uint64_t addr, struct ipc_message *m)
+{
+	struct sys_ipc_message u;
+	uint32_t bad;
+
+	if (copy_from_user(&u, addr, sizeof(u)) != USER_COPY_OK || u.word_count > SYS_IPC_WORDS ||
+	    u.handle_count > SYS_IPC_HANDLES)
+		return false;
+	memset(m, 0, sizeof(*m));
+	memcpy(m->words, u.words, sizeof(m->words));
+	m->word_count = u.word_count;
+	if (handle_take_many(&process_current()->handles, u.handles, u.handle_count,
+			     SYS_RIGHT_GRANT, m->objects, m->rights, &bad) != HANDLE_OK)
+		return false;
+	m->object_count = u.handle_count;
+	return true;
+}
+
+/* Whether the caller can take a message at addr: mapped and writable (faulted in). */
+static bool message_buffer_ok(uint64_t addr)
+{
+	return user_fault_in(&process_current()->vmm, addr, sizeof(struct sys_ipc_message), true) ==
+	       USER_COPY_OK;
+}
+
+/*
+ * *m to the user message at addr: its objects become handles of the
+ * caller (0 where the table is full: that object is dropped). False when
+ * the buffer went away meanwhile (the message and its handles are lost).
+ */
+static bool write_message(uint64_t addr, struct ipc_message *m)
+{
+	struct handle_table *t = &process_current()->handles;
+	struct sys_ipc_message u = { .word_count = m->word_count, .handle_count = m->object_count };
+
+	memcpy(u.words, m->words, sizeof(u.words));
+	for (uint32_t i = 0; i < m->object_count; i++) {
+		if (handle_install(t, m->objects[i], m->rights[i], &u.handles[i]) != HANDLE_OK)
+			u.handles[i] = 0;
+	}
+	ipc_message_drop(m); /* the handles hold their own references now */
+	if (copy_to_user(addr, &u, sizeof(u)) == USER_COPY_OK)
+		return true;
+	for (uint32_t i = 0; i < u.handle_count; i++)
+		if (u.handles[i] != 0)
+			handle_close(t, u.handles[i]);
+	return false;
+}
+
+/* An IPC outcome as a syscall result (a cancelled thread ends here). */
+static struct syscall_result ipc_result(int status)
+{
+	switch (status) {
+	case IPC_OK:
+		return syscall_ok(0);
+	case IPC_TIMED_OUT:
+		return syscall_failed(SYSCALL_FAILED_TIMED_OUT);
+	case IPC_PEER_GONE:
+		return syscall_failed(SYSCALL_FAILED_PEER_GONE);
+	case IPC_NO_CALL:
+		return syscall_error(SYSCALL_STATUS_UNAVAILABLE, 0);
+	default: /* IPC_CANCELLED: the process is being killed */
+		thread_testcancel();
+		PANIC("syscall: a cancelled IPC returned");
+	}
+}
+
+static struct syscall_result sys_ipc_call(const uint64_t a[6])
+{
+	struct endpoint *ep = endpoint_of(a[0], SYS_RIGHT_WRITE);
+	struct ipc_message m;
+	uint64_t deadline;
+	int status;
+
+	if (ep == NULL)
+		return syscall_bad_argument(0);
+	if (!deadline_of(a[2], &deadline)) {
+		kobject_put(&ep->object);
+		return syscall_bad_argument(2);
+	}
+	if (!message_buffer_ok(a[1]) || !read_message(a[1], &m)) {
+		kobject_put(&ep->object);
+		return syscall_bad_argument(1);
+	}
+	status = ipc_call(ep, &m, deadline);
+	kobject_put(&ep->object);
+	if (status == IPC_OK && !write_message(a[1], &m))
+		return syscall_bad_argument(1); /* unmapped meanwhile: the reply is lost */
+	return ipc_result(status);
+}
+
+static struct syscall_result receive(struct endpoint *ep, uint64_t addr, uint64_t deadline)
+{
+	struct uthread *self = (struct uthread *)thread_current();
+	struct ipc_message m;
+	int status = ipc_recv(&self->ipc, ep, &m, deadline);
+
+	kobject_put(&ep->object);
+	if (status == IPC_OK && !write_message(addr, &m))
+		return syscall_bad_argument(1); /* unmapped meanwhile: the call stays held */
+	return ipc_result(status);
+}
+
+static struct syscall_result sys_ipc_recv(const uint64_t a[6])
+{
+	struct endpoint *ep = endpoint_of(a[0], SYS_RIGHT_READ);
+	uint64_t deadline;
+
+	if (ep == NULL)
+		return syscall_bad_argument(0);
+	int bad = !message_buffer_ok(a[1]) ? 1 : !deadline_of(a[2], &deadline) ? 2 : -1;
+
+	if (bad >= 0) {
+		kobject_put(&ep->object);
+		return syscall_bad_argument((unsigned)bad);
+	}
+	return receive(ep, a[1], deadline);
+}
+
+static struct syscall_result sys_ipc_reply(const uint64_t a[6])
+{
+	struct uthread *self = (struct uthread *)thread_current();
+	struct ipc_message m;
+
+	if (!read_message(a[0], &m))
+		return syscall_bad_argument(0);
+	return ipc_result(ipc_reply(&self->ipc, &m));
+}
+
+static struct syscall_result sys_ipc_reply_recv(const uint64_t a[6])
+{
+	struct uthread *self = (struct uthread *)thread_current();
+	struct endpoint *ep = endpoint_of(a[0], SYS_RIGHT_READ);
+	struct ipc_message m;
+	uint64_t deadline;
+
+	if (ep == NULL)
+		return syscall_bad_argument(0);
+	if (!message_buffer_ok(a[1]) || !read_message(a[1], &m)) {
+		kobject_put(&ep->object);
+		return syscall_bad_argument(1);
+	}
+	if (!deadline_of(a[2], &deadline)) {
+		ipc_message_drop(&m);
+		kobject_put(&ep->object);
+		return syscall_bad_argument(2);
+	}
+	if (self->ipc.endpoint != NULL)
+		ipc_reply(&self->ipc, &m);
+	else
+		ipc_message_drop(&m);
+	return receive(ep, a[1], deadline);
 }
 
 static struct syscall_result sys_process_exit(const uint64_t a[6])
@@ -232,6 +436,11 @@ static const struct syscall_desc table[SYSCALL_COUNT] = {
 	[SYS_SLEEP] = { "sleep", 1, sys_sleep },
 	[SYS_HANDLE_DUPLICATE] = { "handle_duplicate", 2, sys_handle_duplicate },
 	[SYS_HANDLE_CLOSE] = { "handle_close", 1, sys_handle_close },
+	[SYS_ENDPOINT_CREATE] = { "endpoint_create", 0, sys_endpoint_create },
+	[SYS_IPC_CALL] = { "ipc_call", 3, sys_ipc_call },
+	[SYS_IPC_RECV] = { "ipc_recv", 3, sys_ipc_recv },
+	[SYS_IPC_REPLY] = { "ipc_reply", 1, sys_ipc_reply },
+	[SYS_IPC_REPLY_RECV] = { "ipc_reply_recv", 3, sys_ipc_reply_recv },
 };
 
 struct syscall_result kernel_syscall(const struct syscall_args *args)

@@ -28,6 +28,7 @@
 
 enum kobject_type {
 	KOBJ_THREAD = 1,
+	KOBJ_ENDPOINT,
 	KOBJ_TYPE_COUNT,
 };
 
@@ -101,6 +102,13 @@ int handle_close(struct handle_table *t, uint64_t handle);
  */
 int handle_take(struct handle_table *t, uint64_t handle, uint32_t type, uint32_t need,
 		struct kobject **object, uint32_t *rights);
+
+/*
+ * handle_take() for handles[0..count), all or none: when one is refused,
+ * nothing is taken and *bad gets its position. Handles must be distinct.
+ */
+int handle_take_many(struct handle_table *t, const uint64_t *handles, uint32_t count, uint32_t need,
+		     struct kobject **objects, uint32_t *rights, uint32_t *bad);
 
 /* Live handles in the table. */
 uint32_t handle_table_used(struct handle_table *t);

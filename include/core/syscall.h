@@ -49,6 +49,8 @@ static inline bool syscall_status_is_kernel_error(uint64_t status)
 #define SYSCALL_FAILED_NO_MEMORY 1 /* out of frames, heap or address space */
 #define SYSCALL_FAILED_FAULT	 2 /* a user buffer was not (or no longer) mapped */
 #define SYSCALL_FAILED_LIMIT	 3 /* a per-process table is full */
+#define SYSCALL_FAILED_TIMED_OUT 4 /* the timeout passed before the other side came */
+#define SYSCALL_FAILED_PEER_GONE 5 /* the other side of an IPC left (died, or gave up) */
 
 /* ---- Numbers. */
 enum syscall_number {
@@ -82,6 +84,19 @@ enum syscall_number {
 	SYS_HANDLE_DUPLICATE = 11,
 	/* (handle): close the handle; the object goes when its last handle does. */
 	SYS_HANDLE_CLOSE = 12,
+	/* (): a new endpoint; value: a handle to it with SYS_RIGHTS_ALL. */
+	SYS_ENDPOINT_CREATE = 13,
+	/* (endpoint, msg, timeout_ns): send *msg (needs SYS_RIGHT_WRITE) and wait
+	   for the reply, which replaces *msg. */
+	SYS_IPC_CALL = 14,
+	/* (endpoint, msg, timeout_ns): wait for the next call (needs
+	   SYS_RIGHT_READ) into *msg; the thread then holds it until it replies. */
+	SYS_IPC_RECV = 15,
+	/* (msg): reply with *msg to the call the thread holds. */
+	SYS_IPC_REPLY = 16,
+	/* (endpoint, msg, timeout_ns): reply with *msg to the held call (if
+	   any; how that went is not reported), then receive into *msg. */
+	SYS_IPC_REPLY_RECV = 17,
 	SYSCALL_COUNT
 };
 
@@ -101,6 +116,25 @@ enum syscall_number {
 #define SYS_RIGHT_DUPLICATE (1u << 2)
 #define SYS_RIGHT_GRANT	    (1u << 3)
 #define SYS_RIGHTS_ALL	    (SYS_RIGHT_READ | SYS_RIGHT_WRITE | SYS_RIGHT_DUPLICATE | SYS_RIGHT_GRANT)
+
+/*
+ * An IPC message (SYS_IPC_*), in user memory: word_count words of data and
+ * handle_count handles. Sent handles need SYS_RIGHT_GRANT and leave the
+ * sender's table at the send, whether or not the message is delivered; the
+ * receiver finds them as new handles of its own, with the same rights (0
+ * where its table was full). A message that is never received is dropped
+ * with its handles.
+ */
+#define SYS_IPC_WORDS	8
+#define SYS_IPC_HANDLES 4
+#define SYS_IPC_FOREVER UINT64_MAX /* timeout_ns: wait as long as it takes */
+
+struct sys_ipc_message {
+	uint64_t words[SYS_IPC_WORDS];
+	uint64_t handles[SYS_IPC_HANDLES];
+	uint32_t word_count;
+	uint32_t handle_count;
+};
 
 /* SYS_MEM_MAP flags. */
 #define SYS_MAP_LAZY (1u << 0) /* back each page on first touch instead of now */

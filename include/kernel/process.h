@@ -35,6 +35,7 @@
 #define KERNEL_PROCESS_H
 
 #include <core/handle.h>
+#include <core/ipc.h>
 #include <core/sched.h>
 #include <core/spinlock.h>
 #include <core/vmm.h>
@@ -95,6 +96,7 @@ struct uthread {
 	struct process *process;
 	struct thread_object *object;  /* what handles to it name */
 	unsigned slot;		       /* its index in process->threads[] */
+	struct ipc_thread ipc;	       /* the call it received and has not replied to */
 	uint64_t stack_id;	       /* its user stack's VMM record (freed at exit) */
 	struct hal_user_context start; /* its first user context */
 };

@@ -59,6 +59,21 @@ __printf_like(4, 5) void selftest_fail(struct selftest *t, const char *file, int
 struct process_exit;
 int selftest_run_program(const char *file, uint64_t arg, struct process_exit *exit);
 
+/*
+ * What must come back after processes are gone (user.c): free pages,
+ * kernel stacks, live processes, heap objects. selftest_expect_same_usage()
+ * fails the case when any differs from `before`.
+ */
+struct selftest_usage {
+	uint64_t free_pages;
+	uint64_t kstacks;
+	uint64_t processes;
+	uint64_t heap_objects; /* thread objects, endpoints and the like included */
+};
+
+struct selftest_usage selftest_usage_now(void);
+void selftest_expect_same_usage(struct selftest *t, const struct selftest_usage *before);
+
 /* Run every suite, or only `suite` when not NULL; print results. True on PASS. */
 bool selftest_run(const char *suite);
 
@@ -127,6 +142,7 @@ extern const struct kernel_selftest_suite selftest_suite_vmm;
 extern const struct kernel_selftest_suite selftest_suite_smp;
 extern const struct kernel_selftest_suite selftest_suite_sched;
 extern const struct kernel_selftest_suite selftest_suite_user;
+extern const struct kernel_selftest_suite selftest_suite_ipc;
 extern const struct kernel_selftest_suite selftest_suite_bench;
 extern const struct kernel_selftest_suite selftest_suite_selftest_overflow;
 

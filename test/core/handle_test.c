@@ -208,3 +208,34 @@ Test(handle, close_all_releases_objects_held_only_by_handles)
 	cr_assert_eq(b.released, 1);
 	cr_assert_str_eq(handle_status_name(HANDLE_NO_RIGHTS), "NO_RIGHTS");
 }
+
+Test(handle, take_many_is_all_or_nothing)
+{
+	struct thing a, b;
+	struct kobject *objects[3];
+	uint32_t rights[3], bad = 99;
+	uint64_t h[3];
+
+	thing_init(&a, KOBJ_THREAD);
+	thing_init(&b, KOBJ_ENDPOINT);
+	cr_assert_eq(handle_install(&table, &a.object, SYS_RIGHT_GRANT, &h[0]), HANDLE_OK);
+	cr_assert_eq(handle_install(&table, &b.object, SYS_RIGHT_GRANT | SYS_RIGHT_READ, &h[1]),
+		     HANDLE_OK);
+	cr_assert_eq(handle_install(&table, &b.object, SYS_RIGHT_READ, &h[2]), HANDLE_OK);
+	cr_assert_eq(handle_take_many(&table, h, 3, SYS_RIGHT_GRANT, objects, rights, &bad),
+		     HANDLE_NO_RIGHTS);
+	cr_assert_eq(bad, 2);
+	cr_assert_eq(handle_table_used(&table), 3, "nothing was taken");
+	uint64_t twice[2] = { h[0], h[0] };
+
+	cr_assert_eq(handle_take_many(&table, twice, 2, 0, objects, rights, &bad), HANDLE_BAD);
+	cr_assert_eq(bad, 1);
+	cr_assert_eq(handle_take_many(&table, h, 2, SYS_RIGHT_GRANT, objects, rights, &bad),
+		     HANDLE_OK);
+	cr_assert_eq(objects[0], &a.object);
+	cr_assert_eq(objects[1], &b.object);
+	cr_assert_eq(rights[1], SYS_RIGHT_GRANT | SYS_RIGHT_READ);
+	cr_assert_eq(handle_table_used(&table), 1);
+	cr_assert_eq(handle_lookup(&table, h[0], 0, 0, &objects[2], NULL), HANDLE_BAD);
+	cr_assert_eq(handle_take_many(&table, h, 0, 0, objects, rights, &bad), HANDLE_OK);
+}

@@ -34,24 +34,16 @@ int selftest_run_program(const char *file, uint64_t arg, struct process_exit *ex
 	return status;
 }
 
-/* What must come back after processes are gone. */
-struct usage {
-	uint64_t free_pages;
-	uint64_t kstacks;
-	uint64_t processes;
-	uint64_t heap_objects; /* thread objects and the like included */
-};
-
-static struct usage usage_now(void)
+struct selftest_usage selftest_usage_now(void)
 {
 	sched_reap();
-	return (struct usage){ pmm_get_stats().free_pages, kthread_stacks_live(),
-			       process_count_live(), heap_get_stats().objects_in_use };
+	return (struct selftest_usage){ pmm_get_stats().free_pages, kthread_stacks_live(),
+					process_count_live(), heap_get_stats().objects_in_use };
 }
 
-static void expect_same_usage(struct selftest *t, const struct usage *before)
+void selftest_expect_same_usage(struct selftest *t, const struct selftest_usage *before)
 {
-	struct usage after = usage_now();
+	struct selftest_usage after = selftest_usage_now();
 
 	ST_ASSERT_EQ(t, after.processes, before->processes);
 	ST_ASSERT_EQ(t, after.kstacks, before->kstacks);
@@ -120,22 +112,22 @@ static void many_processes_leave_no_trace(struct selftest *t)
 
 	/* Warm up: the heap's slabs for processes and threads exist afterwards. */
 	ST_ASSERT_EQ(t, selftest_run_program("ufault.elf", 6, &e), PROCESS_OK);
-	struct usage before = usage_now();
+	struct selftest_usage before = selftest_usage_now();
 
 	for (int i = 0; i < 40; i++) {
 		ST_ASSERT_EQ(t, selftest_run_program("ufault.elf", (uint64_t)(i % 2) * 6, &e),
 			     PROCESS_OK);
 		ST_ASSERT(t, e.faulted);
 	}
-	expect_same_usage(t, &before);
+	selftest_expect_same_usage(t, &before);
 }
 
 static void fuzzer_finds_no_hole(struct selftest *t)
 {
-	struct usage before = usage_now();
+	struct selftest_usage before = selftest_usage_now();
 
 	run_ok(t, "ufuzz.elf", FUZZ_SYSCALLS);
-	expect_same_usage(t, &before);
+	selftest_expect_same_usage(t, &before);
 }
 
 /* A copy of usertest.elf with one field changed must be refused, leaking nothing. */
@@ -152,7 +144,7 @@ static void malformed_images_are_refused(struct selftest *t)
 
 	/* Warm up: the heap's slab for processes exists afterwards. */
 	ST_ASSERT_EQ_GOTO(t, process_spawn("warm-up", orig, 64, 0, &p), PROCESS_BAD_IMAGE, out);
-	struct usage before = usage_now();
+	struct selftest_usage before = selftest_usage_now();
 	uint64_t phoff;
 
 	memcpy(&phoff, orig + 32, 8);
@@ -181,7 +173,7 @@ static void malformed_images_are_refused(struct selftest *t)
 
 		ST_ASSERT_EQ_GOTO(t, status, PROCESS_BAD_IMAGE, out);
 	}
-	expect_same_usage(t, &before);
+	selftest_expect_same_usage(t, &before);
 out:
 	kfree(copy);
 }
@@ -209,7 +201,7 @@ static void copies_check_ranges_and_survive_faults(struct selftest *t)
 
 static void lazy_pages_fault_in_on_request(struct selftest *t)
 {
-	struct usage before = usage_now();
+	struct selftest_usage before = selftest_usage_now();
 	struct process *p;
 	struct vmm_info info;
 	uint64_t va, id;
@@ -232,7 +224,7 @@ static void lazy_pages_fault_in_on_request(struct selftest *t)
 	ST_ASSERT_EQ_GOTO(t, user_fault_in(&p->vmm, va, 4096, true), USER_COPY_FAULT, out);
 out:
 	process_destroy(p);
-	expect_same_usage(t, &before);
+	selftest_expect_same_usage(t, &before);
 }
 
 /*

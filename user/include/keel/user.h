@@ -47,6 +47,34 @@ static inline struct syscall_result sys_handle_close(uint64_t handle)
 	return keel_syscall(SYS_HANDLE_CLOSE, handle, 0, 0);
 }
 
+static inline struct syscall_result sys_endpoint_create(void)
+{
+	return keel_syscall(SYS_ENDPOINT_CREATE, 0, 0, 0);
+}
+
+static inline struct syscall_result sys_ipc_call(uint64_t endpoint, struct sys_ipc_message *msg,
+						 uint64_t timeout_ns)
+{
+	return keel_syscall(SYS_IPC_CALL, endpoint, (uint64_t)(uintptr_t)msg, timeout_ns);
+}
+
+static inline struct syscall_result sys_ipc_recv(uint64_t endpoint, struct sys_ipc_message *msg,
+						 uint64_t timeout_ns)
+{
+	return keel_syscall(SYS_IPC_RECV, endpoint, (uint64_t)(uintptr_t)msg, timeout_ns);
+}
+
+static inline struct syscall_result sys_ipc_reply(struct sys_ipc_message *msg)
+{
+	return keel_syscall(SYS_IPC_REPLY, (uint64_t)(uintptr_t)msg, 0, 0);
+}
+
+static inline struct syscall_result
+sys_ipc_reply_recv(uint64_t endpoint, struct sys_ipc_message *msg, uint64_t timeout_ns)
+{
+	return keel_syscall(SYS_IPC_REPLY_RECV, endpoint, (uint64_t)(uintptr_t)msg, timeout_ns);
+}
+
 static inline struct syscall_result sys_mem_map(uint64_t bytes, unsigned prot, unsigned flags)
 {
 	return keel_syscall(SYS_MEM_MAP, bytes, prot, flags);

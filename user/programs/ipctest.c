@@ -1,0 +1,256 @@
+/*
+ * user/programs/ipctest.c - IPC through endpoints, from user mode (X2, X3).
+ *
+ * The argument picks the part:
+ *   0            everything inside one process: call/reply correctness,
+ *                rights, bad arguments, timeouts, handle transfer, a
+ *                receiver that dies holding a call, a caller that gives up,
+ *                many clients on one server
+ *   1 | h << 8   a server on endpoint handle h (placed by the kernel):
+ *                answers x with x * 3 + 1 until it gets x == 0
+ *   2 | h << 8   a client of that server: ROUNDS calls, then x == 0
+ * The exit status is the number of failed checks.
+ */
+#include <base/printf.h>
+#include <base/string.h>
+#include <keel/user.h>
+
+#define ROUNDS	  200
+#define CLIENTS	  6
+#define MS	  UINT64_C(1000000)
+#define BAD(i)	  SYSCALL_STATUS_BAD_ARGUMENT, (i)
+#define FAILED(r) SYSCALL_STATUS_FAILED, (r)
+
+enum op { OP_STOP, OP_ADD, OP_DIE, OP_SLOW, OP_JOIN };
+
+static unsigned checks, failures;
+static uint64_t ep;
+static volatile uint64_t slow_reply_status = UINT64_MAX;
+
+static void expect(const char *what, struct syscall_result r, uint64_t status, uint64_t value)
+{
+	checks++;
+	if (r.status == status && r.value == value)
+		return;
+	failures++;
+	printf("ipctest: %s: status %llu value 0x%llx, expected %llu 0x%llx\n", what,
+	       (unsigned long long)r.status, (unsigned long long)r.value,
+	       (unsigned long long)status, (unsigned long long)value);
+}
+
+static void expect_true(const char *what, bool ok)
+{
+	checks++;
+	if (!ok) {
+		failures++;
+		printf("ipctest: %s: failed\n", what);
+	}
+}
+
+static struct sys_ipc_message message(uint64_t op, uint64_t x)
+{
+	return (struct sys_ipc_message){ .words = { op, x }, .word_count = 2 };
+}
+
+/* The in-process server: one call at a time, by op. */
+static uint64_t serve(uint64_t endpoint)
+{
+	struct sys_ipc_message m;
+	struct syscall_result r = sys_ipc_recv(endpoint, &m, SYS_IPC_FOREVER);
+
+	for (;;) {
+		if (r.status != SYSCALL_STATUS_OK)
+			return r.status;
+		switch (m.words[0]) {
+		case OP_STOP:
+			m = message(0, 0);
+			sys_ipc_reply(&m);
+			return 0;
+		case OP_ADD:
+			m = message(0, m.words[1] + 1);
+			break;
+		case OP_DIE: /* ends holding the call: its caller must hear of it */
+			sys_thread_exit(1);
+		case OP_SLOW: { /* the caller gives up meanwhile */
+			sys_sleep(30 * MS);
+			m = message(0, 0);
+			slow_reply_status = sys_ipc_reply(&m).value;
+			r = sys_ipc_recv(endpoint, &m, SYS_IPC_FOREVER);
+			continue;
+		}
+		case OP_JOIN: { /* a thread handle came with the call: join through it */
+			uint64_t h = m.handle_count == 1 ? m.handles[0] : 0;
+
+			m = message(0, sys_thread_join(h).value);
+			break;
+		}
+		}
+		r = sys_ipc_reply_recv(endpoint, &m, SYS_IPC_FOREVER);
+	}
+}
+
+static uint64_t seven(uint64_t x)
+{
+	(void)x;
+	return 7;
+}
+
+static uint64_t client(uint64_t id)
+{
+	unsigned bad = 0;
+
+	for (uint64_t i = 0; i < ROUNDS; i++) {
+		struct sys_ipc_message m = message(OP_ADD, id * 1000 + i);
+		struct syscall_result r = sys_ipc_call(ep, &m, SYS_IPC_FOREVER);
+
+		bad += r.status != SYSCALL_STATUS_OK || m.words[1] != id * 1000 + i + 1;
+	}
+	return bad;
+}
+
+static uint64_t start_server(void)
+{
+	struct syscall_result r = keel_thread_create(serve, ep, 0);
+
+	expect_true("server thread", r.status == SYSCALL_STATUS_OK);
+	return r.value;
+}
+
+static void stop_server(uint64_t server)
+{
+	struct sys_ipc_message m = message(OP_STOP, 0);
+
+	expect("stop the server", sys_ipc_call(ep, &m, SYS_IPC_FOREVER), SYSCALL_STATUS_OK, 0);
+	expect("the server ends", sys_thread_join(server), SYSCALL_STATUS_OK, 0);
+}
+
+static void in_one_process(void)
+{
+	struct sys_ipc_message m = message(OP_ADD, 41);
+	struct syscall_result r = sys_endpoint_create();
+	uint64_t server, other;
+
+	expect_true("endpoint_create", r.status == SYSCALL_STATUS_OK);
+	ep = r.value;
+	other = sys_endpoint_create().value;
+	server = start_server();
+
+	expect("call", sys_ipc_call(ep, &m, SYS_IPC_FOREVER), SYSCALL_STATUS_OK, 0);
+	expect_true("the reply replaced the message", m.words[1] == 42 && m.word_count == 2);
+
+	/* Rights and arguments. */
+	uint64_t recv_only = sys_handle_duplicate(ep, SYS_RIGHT_READ).value;
+
+	m = message(OP_ADD, 1);
+	expect("call without SYS_RIGHT_WRITE", sys_ipc_call(recv_only, &m, MS), BAD(0));
+	expect("recv without SYS_RIGHT_READ",
+	       sys_ipc_recv(sys_handle_duplicate(ep, SYS_RIGHT_WRITE).value, &m, 0), BAD(0));
+	expect("call a thread handle", sys_ipc_call(server, &m, MS), BAD(0));
+	expect("call handle 0", sys_ipc_call(0, &m, MS), BAD(0));
+	expect("call with a NULL message", sys_ipc_call(ep, NULL, MS), BAD(1));
+	expect("call with a kernel message",
+	       sys_ipc_call(ep, (void *)(uintptr_t)UINT64_C(0xffffffff80000000), MS), BAD(1));
+	m.word_count = SYS_IPC_WORDS + 1;
+	expect("call with too many words", sys_ipc_call(ep, &m, MS), BAD(1));
+	m = message(OP_ADD, 1);
+	m.handle_count = SYS_IPC_HANDLES + 1;
+	expect("call with too many handles", sys_ipc_call(ep, &m, MS), BAD(1));
+	m = message(OP_ADD, 1);
+	expect("call with a timeout past an hour", sys_ipc_call(ep, &m, SYS_SLEEP_MAX + 1), BAD(2));
+	expect("reply without a call", sys_ipc_reply(&m), SYSCALL_STATUS_UNAVAILABLE, 0);
+
+	/* Timeouts: nobody receives on `other`, nobody calls it. */
+	expect("recv times out", sys_ipc_recv(other, &m, 2 * MS), FAILED(SYSCALL_FAILED_TIMED_OUT));
+	expect("recv without waiting", sys_ipc_recv(other, &m, 0),
+	       FAILED(SYSCALL_FAILED_TIMED_OUT));
+	expect("call times out", sys_ipc_call(other, &m, 2 * MS), FAILED(SYSCALL_FAILED_TIMED_OUT));
+
+	/* Handles travel: a thread handle goes to the server, which joins it. */
+	uint64_t worker = keel_thread_create(seven, 0, 0).value;
+	uint64_t no_grant = sys_handle_duplicate(worker, SYS_RIGHT_READ).value;
+
+	m = message(OP_JOIN, 0);
+	m.handles[0] = no_grant;
+	m.handle_count = 1;
+	expect("send a handle without SYS_RIGHT_GRANT", sys_ipc_call(ep, &m, MS), BAD(1));
+	expect("which stays with its owner", sys_handle_close(no_grant), SYSCALL_STATUS_OK, 0);
+	m = message(OP_JOIN, 0);
+	m.handles[0] = worker;
+	m.handles[1] = worker;
+	m.handle_count = 2;
+	expect("send one handle twice", sys_ipc_call(ep, &m, MS), BAD(1));
+	m.handle_count = 1;
+	expect("send a thread handle", sys_ipc_call(ep, &m, SYS_IPC_FOREVER), SYSCALL_STATUS_OK, 0);
+	expect_true("the receiver joined through it", m.words[1] == 7);
+	expect("it left the sender's table", sys_handle_close(worker), BAD(0));
+
+	/* A receiver that ends holding the call: the caller hears of it. */
+	m = message(OP_DIE, 0);
+	expect("the receiver dies mid-call", sys_ipc_call(ep, &m, SYS_IPC_FOREVER),
+	       FAILED(SYSCALL_FAILED_PEER_GONE));
+	expect("it ended", sys_thread_join(server), SYSCALL_STATUS_OK, 1);
+	server = start_server();
+
+	/* A caller that gives up: the late reply finds nobody. */
+	m = message(OP_SLOW, 0);
+	expect("the caller gives up", sys_ipc_call(ep, &m, 5 * MS),
+	       FAILED(SYSCALL_FAILED_TIMED_OUT));
+	while (slow_reply_status == UINT64_MAX)
+		sys_sleep(MS);
+	expect_true("the late reply is told", slow_reply_status == SYSCALL_FAILED_PEER_GONE);
+
+	/* Many clients, one server. */
+	uint64_t clients[CLIENTS];
+	bool all = true;
+
+	for (unsigned i = 0; i < CLIENTS; i++)
+		clients[i] = keel_thread_create(client, i, 0).value;
+	for (unsigned i = 0; i < CLIENTS; i++)
+		all = all && sys_thread_join(clients[i]).value == 0;
+	expect_true("every client got every answer", all);
+	stop_server(server);
+
+	expect("close the endpoint", sys_handle_close(ep), SYSCALL_STATUS_OK, 0);
+	expect("close the other", sys_handle_close(other), SYSCALL_STATUS_OK, 0);
+	expect("close the read-only duplicate", sys_handle_close(recv_only), SYSCALL_STATUS_OK, 0);
+}
+
+static unsigned across_processes(unsigned part, uint64_t endpoint)
+{
+	struct sys_ipc_message m;
+	unsigned bad = 0;
+
+	if (part == 1) {
+		struct syscall_result r = sys_ipc_recv(endpoint, &m, SYS_IPC_FOREVER);
+
+		while (r.status == SYSCALL_STATUS_OK) {
+			uint64_t x = m.words[1];
+
+			m = message(0, x * 3 + 1);
+			if (x == 0) {
+				sys_ipc_reply(&m);
+				return 0;
+			}
+			r = sys_ipc_reply_recv(endpoint, &m, SYS_IPC_FOREVER);
+		}
+		return 1;
+	}
+	for (uint64_t x = 1; x <= ROUNDS; x++) {
+		m = message(OP_ADD, x);
+		bad += sys_ipc_call(endpoint, &m, SYS_IPC_FOREVER).status != SYSCALL_STATUS_OK ||
+		       m.words[1] != x * 3 + 1;
+	}
+	m = message(OP_ADD, 0);
+	bad += sys_ipc_call(endpoint, &m, SYS_IPC_FOREVER).status != SYSCALL_STATUS_OK;
+	printf("ipctest: client: %u calls across processes, %u wrong\n", ROUNDS + 1, bad);
+	return bad;
+}
+
+uint64_t main(uint64_t arg)
+{
+	if ((arg & 0xff) != 0)
+		return across_processes(arg & 0xff, arg >> 8);
+	in_one_process();
+	printf("ipctest: %u checks, %u failed\n", checks, failures);
+	return failures;
+}
