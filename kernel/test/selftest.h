@@ -71,6 +71,16 @@ struct selftest_usage {
 	uint64_t heap_objects; /* thread objects, endpoints and the like included */
 };
 
+/*
+ * Start ipctest.elf as process `name` with `part` (user/programs/ipctest.c)
+ * and a handle to ep with `rights` in its table; a process status.
+ * kernel/test/selftests/ipc.c.
+ */
+struct endpoint;
+struct process;
+int selftest_start_ipctest(const char *name, struct endpoint *ep, uint32_t rights, unsigned part,
+			   struct process **out);
+
 struct selftest_usage selftest_usage_now(void);
 void selftest_expect_same_usage(struct selftest *t, const struct selftest_usage *before);
 

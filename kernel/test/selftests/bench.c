@@ -12,6 +12,7 @@
 #include "../selftest.h"
 
 #include <core/cpu.h>
+#include <core/ipc.h>
 #include <core/log.h>
 #include <core/sched.h>
 #include <core/sync.h>
@@ -174,11 +175,108 @@ static void user_syscall_and_fault(struct selftest *t)
 	ST_ASSERT_EQ(t, e.status, 0);
 }
 
+/*
+ * ---- IPC call + reply round trip (core/ipc.c), client and server pinned
+ * to one CPU or to two: first between kthreads (the IPC path alone), then
+ * between two user processes (ipctest.elf parts 1 and 3/4: the syscalls,
+ * message copies and handle lookups as well).
+ */
+struct ipc_probe {
+	struct endpoint *ep;
+	unsigned server_cpu;
+};
+
+static void ipc_server(void *arg)
+{
+	struct ipc_probe *p = arg;
+	struct ipc_thread self = { 0 };
+	struct ipc_message m;
+
+	thread_set_affinity(thread_current(), UINT64_C(1) << p->server_cpu);
+	if (ipc_recv(&self, p->ep, &m, WAIT_FOREVER) != IPC_OK)
+		return;
+	for (;;) {
+		bool stop = m.words[0] == 0;
+
+		m.words[1]++;
+		ipc_reply(&self, &m);
+		if (stop || ipc_recv(&self, p->ep, &m, WAIT_FOREVER) != IPC_OK)
+			return;
+	}
+}
+
+static bool kernel_ipc_round_trip(const char *name, unsigned server_cpu)
+{
+	struct ipc_probe p = { endpoint_create(), server_cpu };
+	struct thread *self = thread_current(), *server;
+	struct ipc_message m = { .word_count = 2 };
+	uint64_t t0 = 0;
+	bool ok = true;
+
+	if (p.ep == NULL || !thread_set_affinity(self, 2)) /* the client on CPU 1 */
+		return false;
+	server = kthread_create("ipc-server", ipc_server, &p);
+	if (server == NULL)
+		return false;
+	thread_start(server);
+	for (unsigned i = 0; i < ROUNDS + 50; i++) {
+		if (i == 50)
+			t0 = hal_clock_ns(); /* both have run and are where they stay */
+		m.words[0] = 1;
+		m.words[1] = i;
+		ok = ok && ipc_call(p.ep, &m, WAIT_FOREVER) == IPC_OK && m.words[1] == i + 1;
+	}
+	report(name, hal_clock_ns() - t0, ROUNDS);
+	m.words[0] = 0;
+	ok = ok && ipc_call(p.ep, &m, WAIT_FOREVER) == IPC_OK;
+	thread_join(server, NULL);
+	kobject_put(&p.ep->object);
+	thread_set_affinity(self, __atomic_load_n(&sched_online_mask, __ATOMIC_ACQUIRE));
+	return ok;
+}
+
+static bool user_ipc_round_trip(unsigned part, unsigned server_cpu)
+{
+	struct endpoint *ep = endpoint_create();
+	struct process *server, *client;
+	struct process_exit se, ce;
+
+	if (ep == NULL)
+		return false;
+	if (selftest_start_ipctest("bench-server", ep, SYS_RIGHT_READ, 1, &server) != PROCESS_OK) {
+		kobject_put(&ep->object);
+		return false;
+	}
+	thread_set_affinity(&server->threads[0]->thread, UINT64_C(1) << server_cpu);
+	if (selftest_start_ipctest("bench-client", ep, SYS_RIGHT_WRITE, part, &client) ==
+	    PROCESS_OK) {
+		thread_set_affinity(&client->threads[0]->thread, 2);
+		process_wait(client, &ce);
+	} else {
+		process_kill(server, 1);
+		ce.status = 1;
+	}
+	process_wait(server, &se);
+	kobject_put(&ep->object);
+	return ce.status == 0 && se.status == 0;
+}
+
+static void ipc_round_trip(struct selftest *t)
+{
+	if (cpu_count < 3)
+		return;
+	ST_ASSERT(t, kernel_ipc_round_trip("kernel_ipc_round_trip_same_cpu", 1));
+	ST_ASSERT(t, kernel_ipc_round_trip("kernel_ipc_round_trip_cross_cpu", 2));
+	ST_ASSERT(t, user_ipc_round_trip(3, 1));
+	ST_ASSERT(t, user_ipc_round_trip(4, 2));
+}
+
 static const struct kernel_selftest_case cases[] = {
 	{ "thread_switch_same_space", thread_switch_same_space },
 	{ "thread_switch_other_space", thread_switch_other_space },
 	{ "cross_cpu_wakeup_latency", cross_cpu_wakeup_latency },
 	{ "user_syscall_and_fault", user_syscall_and_fault },
+	{ "ipc_round_trip", ipc_round_trip },
 };
 
 const struct kernel_selftest_suite selftest_suite_bench = {

@@ -10,12 +10,8 @@
 #include <core/ipc.h>
 #include <kernel/process.h>
 
-/*
- * A process running ipctest.elf with `part`, given a handle to ep with
- * `rights` (its value goes in the argument), started.
- */
-static int start_part(const char *name, struct endpoint *ep, uint32_t rights, unsigned part,
-		      struct process **out)
+int selftest_start_ipctest(const char *name, struct endpoint *ep, uint32_t rights, unsigned part,
+			   struct process **out)
 {
 	const struct boot_module *m = boot_module_find("ipctest.elf");
 	struct process *p;
@@ -68,10 +64,10 @@ static void calls_across_processes(struct selftest *t)
 	struct process_exit se, ce;
 
 	ST_ASSERT(t, ep != NULL);
-	ST_ASSERT_EQ_GOTO(t, start_part("ipc-server", ep, SYS_RIGHT_READ, 1, &server), PROCESS_OK,
-			  out);
-	ST_ASSERT_EQ_GOTO(t, start_part("ipc-client", ep, SYS_RIGHT_WRITE, 2, &client), PROCESS_OK,
-			  out);
+	ST_ASSERT_EQ_GOTO(t, selftest_start_ipctest("ipc-server", ep, SYS_RIGHT_READ, 1, &server),
+			  PROCESS_OK, out);
+	ST_ASSERT_EQ_GOTO(t, selftest_start_ipctest("ipc-client", ep, SYS_RIGHT_WRITE, 2, &client),
+			  PROCESS_OK, out);
 	process_wait(client, &ce);
 	client = NULL;
 	process_wait(server, &se);
@@ -101,9 +97,10 @@ static void blocked_peers_can_be_killed(struct selftest *t)
 	struct process_exit e;
 
 	ST_ASSERT(t, ep != NULL && idle != NULL);
-	ST_ASSERT_EQ_GOTO(t, start_part("ipc-caller", ep, SYS_RIGHT_WRITE, 2, &client), PROCESS_OK,
-			  out);
-	ST_ASSERT_EQ_GOTO(t, start_part("ipc-receiver", idle, SYS_RIGHT_READ, 1, &server),
+	ST_ASSERT_EQ_GOTO(t, selftest_start_ipctest("ipc-caller", ep, SYS_RIGHT_WRITE, 2, &client),
+			  PROCESS_OK, out);
+	ST_ASSERT_EQ_GOTO(t,
+			  selftest_start_ipctest("ipc-receiver", idle, SYS_RIGHT_READ, 1, &server),
 			  PROCESS_OK, out);
 	thread_sleep_ns(20000000); /* both are blocked by now */
 	process_kill(client, 55);
