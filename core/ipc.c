@@ -177,6 +177,46 @@ void ipc_thread_exit(struct ipc_thread *self)
 	fail_held_call(self);
 }
 
+/* ---- Notifications */
+
+static void notification_release(struct kobject *o)
+{
+	kfree(container_of(o, struct notification, object));
+}
+
+struct notification *notification_create(void)
+{
+	struct notification *n = kzalloc(sizeof(*n));
+
+	if (n == NULL)
+		return NULL;
+	kobject_init(&n->object, KOBJ_NOTIFICATION, notification_release);
+	wait_queue_init(&n->wq, "notification");
+	return n;
+}
+
+void notification_signal(struct notification *n, uint64_t bits)
+{
+	unsigned long irq = spin_lock_irqsave(&n->wq.lock);
+
+	n->bits |= bits;
+	wait_queue_wake_all_locked(&n->wq);
+	spin_unlock_irqrestore(&n->wq.lock, irq);
+}
+
+int notification_wait(struct notification *n, uint64_t deadline_ns, uint64_t *bits)
+{
+	enum wait_result why = WAIT_WOKEN;
+	unsigned long irq = spin_lock_irqsave(&n->wq.lock);
+
+	while (n->bits == 0 && why == WAIT_WOKEN)
+		why = wait_queue_wait_locked(&n->wq, deadline_ns, WAIT_CANCELLABLE);
+	*bits = n->bits;
+	n->bits = 0;
+	spin_unlock_irqrestore(&n->wq.lock, irq);
+	return *bits != 0 ? IPC_OK : status_of(why);
+}
+
 const char *ipc_status_name(int status)
 {
 	switch (status) {

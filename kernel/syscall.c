@@ -313,6 +313,64 @@ static struct syscall_result sys_ipc_reply_recv(const uint64_t a[6])
 	return receive(ep, a[1], deadline);
 }
 
+static struct syscall_result sys_notification_create(const uint64_t a[6])
+{
+	struct notification *n = notification_create();
+	uint64_t h;
+	int status;
+
+	(void)a;
+	if (n == NULL)
+		return syscall_failed(SYSCALL_FAILED_NO_MEMORY);
+	status = handle_install(&process_current()->handles, &n->object, SYS_RIGHTS_ALL, &h);
+	kobject_put(&n->object); /* the handle's reference is the only one */
+	if (status != HANDLE_OK)
+		return syscall_failed(SYSCALL_FAILED_LIMIT);
+	return syscall_ok(h);
+}
+
+/* The notification `h` names with `need`; NULL when refused. A reference: kobject_put() it. */
+static struct notification *notification_of(uint64_t h, uint32_t need)
+{
+	struct kobject *o;
+
+	if (handle_lookup(&process_current()->handles, h, KOBJ_NOTIFICATION, need, &o, NULL) !=
+	    HANDLE_OK)
+		return NULL;
+	return container_of(o, struct notification, object);
+}
+
+static struct syscall_result sys_notification_signal(const uint64_t a[6])
+{
+	struct notification *n = notification_of(a[0], SYS_RIGHT_WRITE);
+
+	if (n == NULL)
+		return syscall_bad_argument(0);
+	if (a[1] != 0)
+		notification_signal(n, a[1]);
+	kobject_put(&n->object);
+	return a[1] != 0 ? syscall_ok(0) : syscall_bad_argument(1);
+}
+
+static struct syscall_result sys_notification_wait(const uint64_t a[6])
+{
+	struct notification *n = notification_of(a[0], SYS_RIGHT_READ);
+	uint64_t deadline, bits = 0;
+	int status;
+
+	if (n == NULL)
+		return syscall_bad_argument(0);
+	if (!deadline_of(a[1], &deadline)) {
+		kobject_put(&n->object);
+		return syscall_bad_argument(1);
+	}
+	status = notification_wait(n, deadline, &bits);
+	kobject_put(&n->object);
+	if (status == IPC_OK)
+		return syscall_ok(bits);
+	return ipc_result(status);
+}
+
 static struct syscall_result sys_process_exit(const uint64_t a[6])
 {
 	process_kill(process_current(), a[0]);
@@ -441,6 +499,9 @@ static const struct syscall_desc table[SYSCALL_COUNT] = {
 	[SYS_IPC_RECV] = { "ipc_recv", 3, sys_ipc_recv },
 	[SYS_IPC_REPLY] = { "ipc_reply", 1, sys_ipc_reply },
 	[SYS_IPC_REPLY_RECV] = { "ipc_reply_recv", 3, sys_ipc_reply_recv },
+	[SYS_NOTIFICATION_CREATE] = { "notification_create", 0, sys_notification_create },
+	[SYS_NOTIFICATION_SIGNAL] = { "notification_signal", 2, sys_notification_signal },
+	[SYS_NOTIFICATION_WAIT] = { "notification_wait", 2, sys_notification_wait },
 };
 
 struct syscall_result kernel_syscall(const struct syscall_args *args)

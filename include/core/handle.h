@@ -29,6 +29,7 @@
 enum kobject_type {
 	KOBJ_THREAD = 1,
 	KOBJ_ENDPOINT,
+	KOBJ_NOTIFICATION,
 	KOBJ_TYPE_COUNT,
 };
 

@@ -94,6 +94,31 @@ void ipc_thread_exit(struct ipc_thread *self);
 /* Put the message's object references and forget them. */
 void ipc_message_drop(struct ipc_message *msg);
 
+/*
+ * Notifications (X2, asynchronous): a word of signal bits. Signalling ORs
+ * bits in and wakes every waiter, and never blocks, so interrupt handlers
+ * may signal; a wait returns the bits set so far and clears them, or waits
+ * until some are set. KOBJ_NOTIFICATION.
+ */
+struct notification {
+	struct kobject object;
+	struct wait_queue wq; /* its lock guards `bits` */
+	uint64_t bits;
+};
+
+/* A new notification with no bits set and one reference; NULL when out of memory. */
+struct notification *notification_create(void);
+
+/* OR bits in and wake the waiters. Any context, interrupt handlers included. */
+void notification_signal(struct notification *n, uint64_t bits);
+
+/*
+ * Take every set bit into *bits (clearing them), waiting until one is set,
+ * until deadline_ns (0: do not wait) or cancellation: IPC_OK,
+ * IPC_TIMED_OUT or IPC_CANCELLED.
+ */
+int notification_wait(struct notification *n, uint64_t deadline_ns, uint64_t *bits);
+
 const char *ipc_status_name(int status);
 
 #endif /* CORE_IPC_H */

@@ -97,6 +97,15 @@ enum syscall_number {
 	/* (endpoint, msg, timeout_ns): reply with *msg to the held call (if
 	   any; how that went is not reported), then receive into *msg. */
 	SYS_IPC_REPLY_RECV = 17,
+	/* (): a new notification (a word of signal bits); value: a handle to it
+	   with SYS_RIGHTS_ALL. */
+	SYS_NOTIFICATION_CREATE = 18,
+	/* (notification, bits): OR bits (not 0) into it and wake its waiters
+	   (needs SYS_RIGHT_WRITE). */
+	SYS_NOTIFICATION_SIGNAL = 19,
+	/* (notification, timeout_ns): wait until some bits are set (needs
+	   SYS_RIGHT_READ); value: the bits, which are cleared. */
+	SYS_NOTIFICATION_WAIT = 20,
 	SYSCALL_COUNT
 };
 

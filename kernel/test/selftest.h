@@ -73,12 +73,12 @@ struct selftest_usage {
 
 /*
  * Start ipctest.elf as process `name` with `part` (user/programs/ipctest.c)
- * and a handle to ep with `rights` in its table; a process status.
+ * and a handle to `object` with `rights` in its table; a process status.
  * kernel/test/selftests/ipc.c.
  */
-struct endpoint;
+struct kobject;
 struct process;
-int selftest_start_ipctest(const char *name, struct endpoint *ep, uint32_t rights, unsigned part,
+int selftest_start_ipctest(const char *name, struct kobject *object, uint32_t rights, unsigned part,
 			   struct process **out);
 
 struct selftest_usage selftest_usage_now(void);

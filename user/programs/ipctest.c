@@ -12,7 +12,8 @@
  *   3 | h << 8   the same client timed (the kernel's bench suite pins the
  *   4 | h << 8   two processes to one CPU for 3, to two for 4): prints
  *                `bench: user_ipc_round_trip_{same,cross}_cpu N ns`
- * The exit status is the number of failed checks.
+ *   5 | h << 8   wait on notification handle h; the exit status is the bits
+ * Otherwise the exit status is the number of failed checks.
  */
 #include <base/printf.h>
 #include <base/string.h>
@@ -127,6 +128,8 @@ static void stop_server(uint64_t server)
 	expect("the server ends", sys_thread_join(server), SYSCALL_STATUS_OK, 0);
 }
 
+static void notifications(void);
+
 static void in_one_process(void)
 {
 	struct sys_ipc_message m = message(OP_ADD, 41);
@@ -213,9 +216,61 @@ static void in_one_process(void)
 	expect_true("every client got every answer", all);
 	stop_server(server);
 
+	notifications();
 	expect("close the endpoint", sys_handle_close(ep), SYSCALL_STATUS_OK, 0);
 	expect("close the other", sys_handle_close(other), SYSCALL_STATUS_OK, 0);
 	expect("close the read-only duplicate", sys_handle_close(recv_only), SYSCALL_STATUS_OK, 0);
+}
+
+static uint64_t notify_after(uint64_t n)
+{
+	sys_sleep(2 * MS);
+	return sys_notification_signal(n, 0x80).status;
+}
+
+static uint64_t wait_for_bits(uint64_t n)
+{
+	return sys_notification_wait(n, SYS_IPC_FOREVER).value;
+}
+
+static void notifications(void)
+{
+	struct syscall_result r = sys_notification_create();
+	uint64_t n = r.value, ro;
+
+	expect_true("notification_create", r.status == SYSCALL_STATUS_OK);
+	ro = sys_handle_duplicate(n, SYS_RIGHT_READ).value;
+	expect("signal", sys_notification_signal(n, 0x5), SYSCALL_STATUS_OK, 0);
+	expect("signal again", sys_notification_signal(n, 0x100), SYSCALL_STATUS_OK, 0);
+	expect("wait takes every bit", sys_notification_wait(ro, 0), SYSCALL_STATUS_OK, 0x105);
+	expect("and clears them", sys_notification_wait(n, 0), FAILED(SYSCALL_FAILED_TIMED_OUT));
+	expect("wait times out", sys_notification_wait(n, MS), FAILED(SYSCALL_FAILED_TIMED_OUT));
+	expect("signal without SYS_RIGHT_WRITE", sys_notification_signal(ro, 1), BAD(0));
+	expect("signal no bits", sys_notification_signal(n, 0), BAD(1));
+	expect("signal an endpoint", sys_notification_signal(ep, 1), BAD(0));
+	expect("wait with a timeout past an hour", sys_notification_wait(n, SYS_SLEEP_MAX + 1),
+	       BAD(1));
+
+	/* A waiter is woken by a signal from another thread. */
+	uint64_t signaller = keel_thread_create(notify_after, n, 0).value;
+
+	expect("a blocked wait gets the bits", sys_notification_wait(n, SYS_IPC_FOREVER),
+	       SYSCALL_STATUS_OK, 0x80);
+	expect("the signaller", sys_thread_join(signaller), SYSCALL_STATUS_OK, 0);
+
+	/* Two waiters, two signals: each bit goes to exactly one of them. */
+	uint64_t w1 = keel_thread_create(wait_for_bits, n, 0).value;
+	uint64_t w2 = keel_thread_create(wait_for_bits, n, 0).value;
+
+	sys_sleep(2 * MS);
+	sys_notification_signal(n, 0x1);
+	sys_sleep(2 * MS);
+	sys_notification_signal(n, 0x2);
+	uint64_t b1 = sys_thread_join(w1).value, b2 = sys_thread_join(w2).value;
+
+	expect_true("each waiter took one signal", (b1 | b2) == 0x3 && (b1 & b2) == 0);
+	expect("close", sys_handle_close(n), SYSCALL_STATUS_OK, 0);
+	expect("close the duplicate", sys_handle_close(ro), SYSCALL_STATUS_OK, 0);
 }
 
 static unsigned across_processes(unsigned part, uint64_t endpoint)
@@ -261,6 +316,8 @@ static unsigned across_processes(unsigned part, uint64_t endpoint)
 
 uint64_t main(uint64_t arg)
 {
+	if ((arg & 0xff) == 5)
+		return sys_notification_wait(arg >> 8, SYS_IPC_FOREVER).value;
 	if ((arg & 0xff) != 0)
 		return across_processes(arg & 0xff, arg >> 8);
 	in_one_process();

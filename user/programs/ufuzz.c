@@ -26,12 +26,27 @@ static uint64_t rng = 0x9e3779b97f4a7c15;
 
 /* How many arguments each syscall takes (docs/syscalls.md). */
 static const unsigned nargs[SYSCALL_COUNT] = {
-	[SYS_DEBUG_WRITE] = 2,	[SYS_THREAD_YIELD] = 0,	   [SYS_THREAD_CREATE] = 3,
-	[SYS_THREAD_EXIT] = 1,	[SYS_THREAD_JOIN] = 1,	   [SYS_PROCESS_EXIT] = 1,
-	[SYS_MEM_MAP] = 3,	[SYS_MEM_UNMAP] = 1,	   [SYS_MEM_PROTECT] = 2,
-	[SYS_CLOCK_READ] = 0,	[SYS_SLEEP] = 1,	   [SYS_HANDLE_DUPLICATE] = 2,
-	[SYS_HANDLE_CLOSE] = 1, [SYS_ENDPOINT_CREATE] = 0, [SYS_IPC_CALL] = 3,
-	[SYS_IPC_RECV] = 3,	[SYS_IPC_REPLY] = 1,	   [SYS_IPC_REPLY_RECV] = 3,
+	[SYS_DEBUG_WRITE] = 2,
+	[SYS_THREAD_YIELD] = 0,
+	[SYS_THREAD_CREATE] = 3,
+	[SYS_THREAD_EXIT] = 1,
+	[SYS_THREAD_JOIN] = 1,
+	[SYS_PROCESS_EXIT] = 1,
+	[SYS_MEM_MAP] = 3,
+	[SYS_MEM_UNMAP] = 1,
+	[SYS_MEM_PROTECT] = 2,
+	[SYS_CLOCK_READ] = 0,
+	[SYS_SLEEP] = 1,
+	[SYS_HANDLE_DUPLICATE] = 2,
+	[SYS_HANDLE_CLOSE] = 1,
+	[SYS_ENDPOINT_CREATE] = 0,
+	[SYS_IPC_CALL] = 3,
+	[SYS_IPC_RECV] = 3,
+	[SYS_IPC_REPLY] = 1,
+	[SYS_IPC_REPLY_RECV] = 3,
+	[SYS_NOTIFICATION_CREATE] = 0,
+	[SYS_NOTIFICATION_SIGNAL] = 2,
+	[SYS_NOTIFICATION_WAIT] = 2,
 };
 static uint64_t maps[MAPS];
 static unsigned map_count;
@@ -126,6 +141,10 @@ static void tame(uint64_t *nr, uint64_t a[6])
 		if (a[2] <= SYS_SLEEP_MAX || a[2] == SYS_IPC_FOREVER)
 			a[2] %= 20000; /* nobody else calls or receives: at most 20 us */
 		break;
+	case SYS_NOTIFICATION_WAIT:
+		if (a[1] <= SYS_SLEEP_MAX || a[1] == SYS_IPC_FOREVER)
+			a[1] %= 20000; /* its own signals only: at most 20 us */
+		break;
 	case SYS_DEBUG_WRITE:
 		if (a[1] <= SYS_DEBUG_WRITE_MAX && owned(a[0], a[1]))
 			a[1] = 0;
@@ -146,10 +165,12 @@ static unsigned check(uint64_t nr, const uint64_t a[6], struct syscall_result r)
 				sys_mem_unmap(maps[--map_count]);
 			maps[map_count++] = r.value;
 		}
-		if ((nr == SYS_HANDLE_DUPLICATE || nr == SYS_ENDPOINT_CREATE) &&
-		    handle_count < HANDLES)
+		bool made = nr == SYS_HANDLE_DUPLICATE || nr == SYS_ENDPOINT_CREATE ||
+			    nr == SYS_NOTIFICATION_CREATE;
+
+		if (made && handle_count < HANDLES)
 			handles[handle_count++] = r.value;
-		else if (nr == SYS_HANDLE_DUPLICATE || nr == SYS_ENDPOINT_CREATE)
+		else if (made)
 			sys_handle_close(r.value);
 		if (nr == SYS_HANDLE_CLOSE || nr == SYS_THREAD_JOIN)
 			forget_handle(a[0]);

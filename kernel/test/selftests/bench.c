@@ -243,12 +243,13 @@ static bool user_ipc_round_trip(unsigned part, unsigned server_cpu)
 
 	if (ep == NULL)
 		return false;
-	if (selftest_start_ipctest("bench-server", ep, SYS_RIGHT_READ, 1, &server) != PROCESS_OK) {
+	if (selftest_start_ipctest("bench-server", &ep->object, SYS_RIGHT_READ, 1, &server) !=
+	    PROCESS_OK) {
 		kobject_put(&ep->object);
 		return false;
 	}
 	thread_set_affinity(&server->threads[0]->thread, UINT64_C(1) << server_cpu);
-	if (selftest_start_ipctest("bench-client", ep, SYS_RIGHT_WRITE, part, &client) ==
+	if (selftest_start_ipctest("bench-client", &ep->object, SYS_RIGHT_WRITE, part, &client) ==
 	    PROCESS_OK) {
 		thread_set_affinity(&client->threads[0]->thread, 2);
 		process_wait(client, &ce);

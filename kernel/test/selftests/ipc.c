@@ -8,9 +8,10 @@
 
 #include <core/boot_info.h>
 #include <core/ipc.h>
+#include <hal/irq.h>
 #include <kernel/process.h>
 
-int selftest_start_ipctest(const char *name, struct endpoint *ep, uint32_t rights, unsigned part,
+int selftest_start_ipctest(const char *name, struct kobject *object, uint32_t rights, unsigned part,
 			   struct process **out)
 {
 	const struct boot_module *m = boot_module_find("ipctest.elf");
@@ -24,8 +25,7 @@ int selftest_start_ipctest(const char *name, struct endpoint *ep, uint32_t right
 	if (status != PROCESS_OK)
 		return status;
 	status = process_load_elf(p, phys_to_virt(m->phys), m->size, &entry);
-	if (status == PROCESS_OK &&
-	    handle_install(&p->handles, &ep->object, rights, &h) != HANDLE_OK)
+	if (status == PROCESS_OK && handle_install(&p->handles, object, rights, &h) != HANDLE_OK)
 		status = PROCESS_LIMIT;
 	if (status == PROCESS_OK)
 		status = process_start(p, entry, h << 8 | part);
@@ -64,10 +64,12 @@ static void calls_across_processes(struct selftest *t)
 	struct process_exit se, ce;
 
 	ST_ASSERT(t, ep != NULL);
-	ST_ASSERT_EQ_GOTO(t, selftest_start_ipctest("ipc-server", ep, SYS_RIGHT_READ, 1, &server),
-			  PROCESS_OK, out);
-	ST_ASSERT_EQ_GOTO(t, selftest_start_ipctest("ipc-client", ep, SYS_RIGHT_WRITE, 2, &client),
-			  PROCESS_OK, out);
+	ST_ASSERT_EQ_GOTO(
+		t, selftest_start_ipctest("ipc-server", &ep->object, SYS_RIGHT_READ, 1, &server),
+		PROCESS_OK, out);
+	ST_ASSERT_EQ_GOTO(
+		t, selftest_start_ipctest("ipc-client", &ep->object, SYS_RIGHT_WRITE, 2, &client),
+		PROCESS_OK, out);
 	process_wait(client, &ce);
 	client = NULL;
 	process_wait(server, &se);
@@ -97,11 +99,13 @@ static void blocked_peers_can_be_killed(struct selftest *t)
 	struct process_exit e;
 
 	ST_ASSERT(t, ep != NULL && idle != NULL);
-	ST_ASSERT_EQ_GOTO(t, selftest_start_ipctest("ipc-caller", ep, SYS_RIGHT_WRITE, 2, &client),
-			  PROCESS_OK, out);
-	ST_ASSERT_EQ_GOTO(t,
-			  selftest_start_ipctest("ipc-receiver", idle, SYS_RIGHT_READ, 1, &server),
-			  PROCESS_OK, out);
+	ST_ASSERT_EQ_GOTO(
+		t, selftest_start_ipctest("ipc-caller", &ep->object, SYS_RIGHT_WRITE, 2, &client),
+		PROCESS_OK, out);
+	ST_ASSERT_EQ_GOTO(
+		t,
+		selftest_start_ipctest("ipc-receiver", &idle->object, SYS_RIGHT_READ, 1, &server),
+		PROCESS_OK, out);
 	thread_sleep_ns(20000000); /* both are blocked by now */
 	process_kill(client, 55);
 	process_wait(client, &e);
@@ -127,10 +131,47 @@ out:
 	selftest_expect_same_usage(t, &before);
 }
 
+/* ---- A notification signalled from interrupt context wakes a user thread. */
+
+static struct notification *timer_target;
+
+static void signal_from_timer(struct ktimer *timer)
+{
+	(void)timer;
+	notification_signal(timer_target, 0x42); /* in the timer interrupt */
+}
+
+static void notifications_from_interrupts(struct selftest *t)
+{
+	struct selftest_usage before = selftest_usage_now();
+	struct notification *n = notification_create();
+	struct process *p = NULL;
+	struct process_exit e;
+	static struct ktimer timer;
+	bool armed = false;
+
+	ST_ASSERT(t, n != NULL);
+	timer_target = n;
+	ST_ASSERT_EQ_GOTO(t,
+			  selftest_start_ipctest("ipc-waiter", &n->object, SYS_RIGHT_READ, 5, &p),
+			  PROCESS_OK, out);
+	ktimer_arm(&timer, hal_clock_ns() + 20000000, signal_from_timer);
+	armed = true;
+	process_wait(p, &e);
+	ST_ASSERT_GOTO(t, !e.faulted, out);
+	ST_ASSERT_EQ_GOTO(t, e.status, 0x42, out);
+out:
+	if (armed)
+		ktimer_cancel(&timer); /* it ran: the waiter ended with its bits */
+	kobject_put(&n->object);
+	selftest_expect_same_usage(t, &before);
+}
+
 static const struct kernel_selftest_case cases[] = {
 	{ "calls_within_a_process", calls_within_a_process },
 	{ "calls_across_processes", calls_across_processes },
 	{ "blocked_peers_can_be_killed", blocked_peers_can_be_killed },
+	{ "notifications_from_interrupts", notifications_from_interrupts },
 };
 
 SELFTEST_SUITE(selftest_suite_ipc, "ipc", cases);

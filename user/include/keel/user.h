@@ -75,6 +75,22 @@ sys_ipc_reply_recv(uint64_t endpoint, struct sys_ipc_message *msg, uint64_t time
 	return keel_syscall(SYS_IPC_REPLY_RECV, endpoint, (uint64_t)(uintptr_t)msg, timeout_ns);
 }
 
+static inline struct syscall_result sys_notification_create(void)
+{
+	return keel_syscall(SYS_NOTIFICATION_CREATE, 0, 0, 0);
+}
+
+static inline struct syscall_result sys_notification_signal(uint64_t notification, uint64_t bits)
+{
+	return keel_syscall(SYS_NOTIFICATION_SIGNAL, notification, bits, 0);
+}
+
+static inline struct syscall_result sys_notification_wait(uint64_t notification,
+							  uint64_t timeout_ns)
+{
+	return keel_syscall(SYS_NOTIFICATION_WAIT, notification, timeout_ns, 0);
+}
+
 static inline struct syscall_result sys_mem_map(uint64_t bytes, unsigned prot, unsigned flags)
 {
 	return keel_syscall(SYS_MEM_MAP, bytes, prot, flags);
