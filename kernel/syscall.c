@@ -297,14 +297,14 @@ static struct syscall_result sys_ipc_reply_recv(const uint64_t a[6])
 
 	if (ep == NULL)
 		return syscall_bad_argument(0);
-	if (!message_buffer_ok(a[1]) || !read_message(a[1], &m)) {
+	/* Every check before the message is read: its handles leave the table then. */
+	int bad = !message_buffer_ok(a[1]) ? 1 : !deadline_of(a[2], &deadline) ? 2 : -1;
+
+	if (bad < 0 && !read_message(a[1], &m))
+		bad = 1;
+	if (bad >= 0) {
 		kobject_put(&ep->object);
-		return syscall_bad_argument(1);
-	}
-	if (!deadline_of(a[2], &deadline)) {
-		ipc_message_drop(&m);
-		kobject_put(&ep->object);
-		return syscall_bad_argument(2);
+		return syscall_bad_argument((unsigned)bad);
 	}
 	if (self->ipc.endpoint != NULL)
 		ipc_reply(&self->ipc, &m);

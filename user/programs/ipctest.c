@@ -164,6 +164,15 @@ static void in_one_process(void)
 	m = message(OP_ADD, 1);
 	expect("call with a timeout past an hour", sys_ipc_call(ep, &m, SYS_SLEEP_MAX + 1), BAD(2));
 	expect("reply without a call", sys_ipc_reply(&m), SYSCALL_STATUS_UNAVAILABLE, 0);
+	uint64_t keep = sys_handle_duplicate(ep, SYS_RIGHT_READ | SYS_RIGHT_GRANT).value;
+
+	m = message(OP_ADD, 1);
+	m.handles[0] = keep;
+	m.handle_count = 1;
+	expect("reply_recv with a timeout past an hour",
+	       sys_ipc_reply_recv(ep, &m, SYS_SLEEP_MAX + 1), BAD(2));
+	expect("keeps the handle it would have sent", sys_handle_close(keep), SYSCALL_STATUS_OK, 0);
+	m = message(OP_ADD, 1);
 
 	/* Timeouts: nobody receives on `other`, nobody calls it. */
 	expect("recv times out", sys_ipc_recv(other, &m, 2 * MS), FAILED(SYSCALL_FAILED_TIMED_OUT));
