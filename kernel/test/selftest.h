@@ -60,12 +60,13 @@ struct process_exit;
 int selftest_run_program(const char *file, uint64_t arg, struct process_exit *exit);
 
 /*
- * What must come back after processes are gone (user.c): free pages,
- * kernel stacks, live processes, heap objects. selftest_expect_same_usage()
+ * What must come back after processes are gone (user.c): free pages (the
+ * heap's pages counted as free, its objects apart), kernel stacks, live
+ * processes, heap objects. selftest_expect_same_usage()
  * fails the case when any differs from `before`.
  */
 struct selftest_usage {
-	uint64_t free_pages;
+	uint64_t free_pages; /* PMM free pages + pages the heap holds */
 	uint64_t kstacks;
 	uint64_t processes;
 	uint64_t heap_objects; /* thread objects, endpoints and the like included */
