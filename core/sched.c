@@ -213,7 +213,7 @@ static void thread_trampoline(void *arg)
 /* Queue a READY-to-be thread on a CPU it may run on and tell that CPU. */
 static void enqueue_thread(struct thread *t);
 
-static void switch_locked(struct cpu *c, struct thread *prev, struct thread *next);
+static __always_inline void switch_locked(struct cpu *c, struct thread *prev, struct thread *next);
 
 /*
  * Give the CPU to the best ready thread (perhaps the caller again). The
@@ -259,7 +259,7 @@ static void schedule(void)
  * `prev`, whose state says what becomes of it. rq->lock held, interrupts
  * masked; returns when prev runs again.
  */
-static void switch_locked(struct cpu *c, struct thread *prev, struct thread *next)
+static __always_inline void switch_locked(struct cpu *c, struct thread *prev, struct thread *next)
 {
 	struct sched_cpu *rq = &c->sched;
 
