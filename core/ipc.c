@@ -23,7 +23,17 @@ struct ipc_call {
 	struct list_node link;
 	enum call_state state;
 	struct ipc_message *msg;     /* the caller's: request in, reply out */
+	struct thread *caller;	     /* blocked on ep->wq until the state leaves RECEIVED */
 	struct ipc_thread *receiver; /* while CALL_RECEIVED */
+};
+
+/* A receiver waiting on ep->wq for a call, on its own stack, on ep->receivers. */
+struct ipc_waiter {
+	struct list_node link;
+	struct thread *thread;
+	struct ipc_thread *self;
+	struct ipc_message *msg; /* where a caller puts its message */
+	bool filled;		 /* a caller did, and made self hold the call */
 };
 
 static void endpoint_release(struct kobject *o)
@@ -31,6 +41,7 @@ static void endpoint_release(struct kobject *o)
 	struct endpoint *ep = container_of(o, struct endpoint, object);
 
 	assert(list_empty(&ep->calls)); /* every queued caller holds a reference */
+	assert(list_empty(&ep->receivers));
 	kfree(ep);
 }
 
@@ -43,6 +54,7 @@ struct endpoint *endpoint_create(void)
 	kobject_init(&ep->object, KOBJ_ENDPOINT, endpoint_release);
 	wait_queue_init(&ep->wq, "endpoint");
 	list_init(&ep->calls);
+	list_init(&ep->receivers);
 	return ep;
 }
 
@@ -65,17 +77,52 @@ static int status_of(enum wait_result why)
 	return why == WAIT_CANCELLED ? IPC_CANCELLED : IPC_TIMED_OUT;
 }
 
+/* self now holds `call` from ep (ep's lock held). */
+static void hold(struct ipc_thread *self, struct endpoint *ep, struct ipc_call *call)
+{
+	call->state = CALL_RECEIVED;
+	call->receiver = self;
+	self->call = call;
+	kobject_get(&ep->object); /* not the last: the caller holds one */
+	self->endpoint = ep;
+}
+
+/*
+ * Give `call` to the first waiting receiver, if there is one (ep's lock
+ * held): its message is moved over and the receiver holds the call. The
+ * receiver's thread, still blocked, or NULL.
+ */
+static struct thread *deliver(struct endpoint *ep, struct ipc_call *call)
+{
+	struct list_node *first = list_first(&ep->receivers);
+
+	if (first == NULL)
+		return NULL;
+	struct ipc_waiter *w = container_of(first, struct ipc_waiter, link);
+
+	list_remove(&w->link);
+	move_message(w->msg, call->msg);
+	hold(w->self, ep, call);
+	w->filled = true;
+	return w->thread;
+}
+
 int ipc_call(struct endpoint *ep, struct ipc_message *msg, uint64_t deadline_ns)
 {
-	struct ipc_call call = { .state = CALL_QUEUED, .msg = msg };
+	struct ipc_call call = { .state = CALL_QUEUED, .msg = msg, .caller = thread_current() };
 	enum wait_result why = WAIT_WOKEN;
 	unsigned long irq;
 	int status;
 
 	list_init(&call.link);
 	irq = spin_lock_irqsave(&ep->wq.lock);
-	list_push_back(&ep->calls, &call.link);
-	wait_queue_wake_all_locked(&ep->wq); /* a receiver may be waiting */
+	struct thread *receiver = deliver(ep, &call);
+
+	if (receiver != NULL) /* the fast path: straight to the receiver */
+		why = wait_queue_wait_handoff_locked(&ep->wq, deadline_ns, WAIT_CANCELLABLE,
+						     receiver);
+	else
+		list_push_back(&ep->calls, &call.link); /* a receiver comes for it */
 	while ((call.state == CALL_QUEUED || call.state == CALL_RECEIVED) && why == WAIT_WOKEN)
 		why = wait_queue_wait_locked(&ep->wq, deadline_ns, WAIT_CANCELLABLE);
 	switch (call.state) {
@@ -100,6 +147,21 @@ int ipc_call(struct endpoint *ep, struct ipc_message *msg, uint64_t deadline_ns)
 	return status;
 }
 
+/*
+ * End the call self holds with `state` (ep's lock held); the caller, if
+ * it still waits, is returned (not woken yet).
+ */
+static struct thread *end_held_call(struct ipc_thread *self, enum call_state state)
+{
+	struct ipc_call *call = self->call;
+
+	if (call == NULL)
+		return NULL; /* its caller gave up */
+	call->state = state;
+	self->call = NULL;
+	return call->caller;
+}
+
 /* Fail the call self holds, if any (lock of self->endpoint not held). */
 static void fail_held_call(struct ipc_thread *self)
 {
@@ -109,66 +171,117 @@ static void fail_held_call(struct ipc_thread *self)
 	if (ep == NULL)
 		return;
 	irq = spin_lock_irqsave(&ep->wq.lock);
-	if (self->call != NULL) {
-		self->call->state = CALL_FAILED;
-		self->call = NULL;
-		wait_queue_wake_all_locked(&ep->wq);
-	}
+	struct thread *caller = end_held_call(self, CALL_FAILED);
+
+	if (caller != NULL)
+		wait_queue_wake_thread_locked(&ep->wq, caller);
 	self->endpoint = NULL;
 	spin_unlock_irqrestore(&ep->wq.lock, irq);
 	kobject_put(&ep->object);
 }
 
+/*
+ * Receive on ep (its lock held, self holding nothing): a queued call, or
+ * wait for one. `handoff`, when not NULL, is a thread blocked on ep->wq to
+ * switch to while waiting (reply_recv's caller).
+ */
+static int receive_locked(struct ipc_thread *self, struct endpoint *ep, struct ipc_message *msg,
+			  uint64_t deadline_ns, struct thread *handoff)
+{
+	struct list_node *first = list_first(&ep->calls);
+
+	if (first != NULL) {
+		struct ipc_call *call = container_of(first, struct ipc_call, link);
+
+		list_remove(&call->link);
+		move_message(msg, call->msg);
+		hold(self, ep, call);
+		if (handoff != NULL)
+			wait_queue_wake_thread_locked(&ep->wq, handoff);
+		return IPC_OK;
+	}
+	struct ipc_waiter w = { .thread = thread_current(), .self = self, .msg = msg };
+	enum wait_result why;
+
+	list_push_back(&ep->receivers, &w.link);
+	if (handoff != NULL)
+		why = wait_queue_wait_handoff_locked(&ep->wq, deadline_ns, WAIT_CANCELLABLE,
+						     handoff);
+	else
+		why = wait_queue_wait_locked(&ep->wq, deadline_ns, WAIT_CANCELLABLE);
+	while (!w.filled && why == WAIT_WOKEN)
+		why = wait_queue_wait_locked(&ep->wq, deadline_ns, WAIT_CANCELLABLE);
+	if (list_linked(&w.link))
+		list_remove(&w.link);
+	return w.filled ? IPC_OK : status_of(why);
+}
+
 int ipc_recv(struct ipc_thread *self, struct endpoint *ep, struct ipc_message *msg,
 	     uint64_t deadline_ns)
 {
-	enum wait_result why = WAIT_WOKEN;
-	struct list_node *first;
 	unsigned long irq;
+	int status;
 
 	fail_held_call(self);
 	irq = spin_lock_irqsave(&ep->wq.lock);
-	while ((first = list_first(&ep->calls)) == NULL && why == WAIT_WOKEN)
-		why = wait_queue_wait_locked(&ep->wq, deadline_ns, WAIT_CANCELLABLE);
-	if (first == NULL) {
-		spin_unlock_irqrestore(&ep->wq.lock, irq);
-		return status_of(why);
-	}
-	struct ipc_call *call = container_of(first, struct ipc_call, link);
-
-	list_remove(&call->link);
-	call->state = CALL_RECEIVED;
-	call->receiver = self;
-	move_message(msg, call->msg);
-	self->call = call;
-	kobject_get(&ep->object);
-	self->endpoint = ep;
+	status = receive_locked(self, ep, msg, deadline_ns, NULL);
 	spin_unlock_irqrestore(&ep->wq.lock, irq);
-	return IPC_OK;
+	return status;
+}
+
+/* Reply to the held call with *msg (ep = self->endpoint, its lock held); its caller, or NULL. */
+static struct thread *reply_locked(struct ipc_thread *self, struct ipc_message *msg)
+{
+	struct ipc_call *call = self->call;
+
+	if (call != NULL)
+		move_message(call->msg, msg);
+	return end_held_call(self, CALL_REPLIED);
 }
 
 int ipc_reply(struct ipc_thread *self, struct ipc_message *msg)
 {
 	struct endpoint *ep = self->endpoint;
 	unsigned long irq;
-	int status = IPC_PEER_GONE;
+	struct thread *caller;
 
 	if (ep == NULL) {
 		ipc_message_drop(msg);
 		return IPC_NO_CALL;
 	}
 	irq = spin_lock_irqsave(&ep->wq.lock);
-	if (self->call != NULL) {
-		move_message(self->call->msg, msg);
-		self->call->state = CALL_REPLIED;
-		self->call = NULL;
-		wait_queue_wake_all_locked(&ep->wq);
-		status = IPC_OK;
-	}
+	caller = reply_locked(self, msg);
+	if (caller != NULL)
+		wait_queue_wake_thread_locked(&ep->wq, caller);
 	self->endpoint = NULL;
 	spin_unlock_irqrestore(&ep->wq.lock, irq);
 	kobject_put(&ep->object);
 	ipc_message_drop(msg); /* nothing left when delivered */
+	return caller != NULL ? IPC_OK : IPC_PEER_GONE;
+}
+
+int ipc_reply_recv(struct ipc_thread *self, struct endpoint *ep, struct ipc_message *msg,
+		   uint64_t deadline_ns)
+{
+	unsigned long irq;
+	int status;
+
+	if (self->endpoint != ep) { /* nothing held from ep: the slow way */
+		if (self->endpoint != NULL)
+			ipc_reply(self, msg);
+		else
+			ipc_message_drop(msg);
+		return ipc_recv(self, ep, msg, deadline_ns);
+	}
+	irq = spin_lock_irqsave(&ep->wq.lock);
+	struct thread *caller = reply_locked(self, msg);
+
+	self->endpoint = NULL;
+	kobject_put(&ep->object); /* not the last: our caller's lookup holds one */
+	ipc_message_drop(msg);
+	/* The fast path: receive, and run the caller here while waiting. */
+	status = receive_locked(self, ep, msg, deadline_ns, caller);
+	spin_unlock_irqrestore(&ep->wq.lock, irq);
 	return status;
 }
 

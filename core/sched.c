@@ -213,6 +213,8 @@ static void thread_trampoline(void *arg)
 /* Queue a READY-to-be thread on a CPU it may run on and tell that CPU. */
 static void enqueue_thread(struct thread *t);
 
+static __always_inline void switch_locked(struct cpu *c, struct thread *prev, struct thread *next);
+
 /*
  * Give the CPU to the best ready thread (perhaps the caller again). The
  * caller's state says what becomes of it: RUNNING stays runnable (back of
@@ -249,6 +251,18 @@ static void schedule(void)
 	} else {
 		next = rq->idle;
 	}
+	switch_locked(c, prev, next);
+}
+
+/*
+ * The second half of schedule(): run `next` (off every queue) instead of
+ * `prev`, whose state says what becomes of it. rq->lock held, interrupts
+ * masked; returns when prev runs again.
+ */
+static __always_inline void switch_locked(struct cpu *c, struct thread *prev, struct thread *next)
+{
+	struct sched_cpu *rq = &c->sched;
+
 	if (next == prev) {
 		prev->state = THREAD_RUNNING;
 		rq->slice_end = hal_clock_ns() + SCHED_SLICE_NS;
@@ -852,6 +866,72 @@ enum wait_result wait_queue_wait_locked(struct wait_queue *wq, uint64_t deadline
 	/* The caller took the lock with interrupts masked; they stay masked. */
 	spin_unlock(&wq->lock);
 	schedule();
+	if (deadline_ns != WAIT_FOREVER)
+		ktimer_cancel(&t->timeout);
+	spin_lock(&wq->lock);
+	return t->wake_result;
+}
+
+bool wait_queue_wake_thread_locked(struct wait_queue *wq, struct thread *t)
+{
+	return end_wait_locked(wq, t, WAIT_WOKEN);
+}
+
+/*
+ * Whether `next`, blocked on wq (its lock held), can take this CPU from
+ * the caller at once: it may run here, is off every CPU, and nothing of
+ * higher priority waits in this run queue (read without its lock: a
+ * thread queued meanwhile runs at the next switch).
+ */
+static bool can_hand_off(struct cpu *c, struct wait_queue *wq, struct thread *next)
+{
+	return next->wq == wq && next->state == THREAD_BLOCKED && list_linked(&next->link) &&
+	       allowed_on(next, c->id) && !__atomic_load_n(&next->on_cpu, __ATOMIC_ACQUIRE) &&
+	       (int)next->priority >= rq_top(&c->sched) && c->preempt_count == 1;
+}
+
+enum wait_result wait_queue_wait_handoff_locked(struct wait_queue *wq, uint64_t deadline_ns,
+						unsigned flags, struct thread *next)
+{
+	struct cpu *c = cpu_current();
+	struct thread *t = c->sched.current;
+
+	/*
+	 * The wq lock is the only one held (preempt_count 1): anything else
+	 * would be a lock held across the switch, which schedule() refuses.
+	 */
+	if (!can_hand_off(c, wq, next) ||
+	    ((flags & WAIT_CANCELLABLE) &&
+	     (__atomic_load_n(&t->flags, __ATOMIC_SEQ_CST) & THREAD_F_CANCEL)) ||
+	    (deadline_ns != WAIT_FOREVER && hal_clock_ns() >= deadline_ns)) {
+		end_wait_locked(wq, next, WAIT_WOKEN);
+		return wait_queue_wait_locked(wq, deadline_ns, flags);
+	}
+	list_remove(&next->link);
+	next->wq = NULL;
+	next->wake_result = WAIT_WOKEN;
+
+	t->wait_flags = flags;
+	t->wake_result = WAIT_WOKEN;
+	list_push_back(&wq->waiters, &t->link);
+	t->state = THREAD_BLOCKED;
+	__atomic_store_n(&t->wq, wq, __ATOMIC_SEQ_CST);
+	if ((flags & WAIT_CANCELLABLE) &&
+	    (__atomic_load_n(&t->flags, __ATOMIC_SEQ_CST) & THREAD_F_CANCEL)) {
+		list_remove(&t->link);
+		t->wq = NULL;
+		t->state = THREAD_RUNNING;
+		enqueue_thread(next);
+		return WAIT_CANCELLED;
+	}
+	if (deadline_ns != WAIT_FOREVER)
+		ktimer_arm(&t->timeout, deadline_ns, timeout_expired);
+	spin_unlock(&wq->lock);
+	/* schedule() without the pick: next is off every queue and this CPU may run it. */
+	spin_lock(&c->sched.lock);
+	c->sched.need_resched = false;
+	c->sched.migrate = NULL;
+	switch_locked(c, t, next);
 	if (deadline_ns != WAIT_FOREVER)
 		ktimer_cancel(&t->timeout);
 	spin_lock(&wq->lock);

@@ -306,11 +306,12 @@ static struct syscall_result sys_ipc_reply_recv(const uint64_t a[6])
 		kobject_put(&ep->object);
 		return syscall_bad_argument((unsigned)bad);
 	}
-	if (self->ipc.endpoint != NULL)
-		ipc_reply(&self->ipc, &m);
-	else
-		ipc_message_drop(&m);
-	return receive(ep, a[1], deadline);
+	int status = ipc_reply_recv(&self->ipc, ep, &m, deadline);
+
+	kobject_put(&ep->object);
+	if (status == IPC_OK && !write_message(a[1], &m))
+		return syscall_bad_argument(1); /* unmapped meanwhile: the call stays held */
+	return ipc_result(status);
 }
 
 static struct syscall_result sys_notification_create(const uint64_t a[6])

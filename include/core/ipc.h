@@ -18,10 +18,15 @@
  * rights. They belong to the message: delivered, they are the receiver's;
  * when a message is not delivered, ipc_message_drop() puts them.
  *
- * Locking: everything of an endpoint (its queue, the state of its calls,
- * the receivers' reply slots for calls from it) is under the lock of its
- * one wait queue, which callers and receivers both sleep on; a state change
- * wakes them all and each checks its own condition.
+ * Locking: everything of an endpoint (its queue of calls, its queue of
+ * waiting receivers, the state of its calls, the receivers' reply slots
+ * for calls from it) is under the lock of its one wait queue, which
+ * callers and receivers both sleep on; every wake-up names its thread.
+ *
+ * Fast path: a call that finds a receiver waiting moves its message into
+ * the receiver's buffer and switches this CPU straight to it
+ * (wait_queue_wait_handoff_locked: no run queue); a reply_recv that finds
+ * no call queued switches straight back to the caller it answered.
  */
 #ifndef CORE_IPC_H
 #define CORE_IPC_H
@@ -44,9 +49,10 @@ struct ipc_message {
 };
 
 struct endpoint {
-	struct kobject object;	/* KOBJ_ENDPOINT */
-	struct wait_queue wq;	/* its lock guards everything below */
-	struct list_node calls; /* struct ipc_call, waiting for a receiver (FIFO) */
+	struct kobject object;	    /* KOBJ_ENDPOINT */
+	struct wait_queue wq;	    /* its lock guards everything below */
+	struct list_node calls;	    /* struct ipc_call, waiting for a receiver (FIFO) */
+	struct list_node receivers; /* receivers waiting for a call (FIFO) */
 };
 
 struct ipc_call;
@@ -87,6 +93,15 @@ int ipc_recv(struct ipc_thread *self, struct endpoint *ep, struct ipc_message *m
 
 /* Reply to the held call with *msg (its objects go to the caller, or are dropped). */
 int ipc_reply(struct ipc_thread *self, struct ipc_message *msg);
+
+/*
+ * ipc_reply() then ipc_recv(), and the fast path of a server loop: when
+ * self holds a call from ep, the reply and the receive are one step, and
+ * while no call is queued the CPU goes straight to the caller that was
+ * just answered. How the reply went is not reported.
+ */
+int ipc_reply_recv(struct ipc_thread *self, struct endpoint *ep, struct ipc_message *msg,
+		   uint64_t deadline_ns);
 
 /* The thread ends: a held call fails with IPC_PEER_GONE. */
 void ipc_thread_exit(struct ipc_thread *self);

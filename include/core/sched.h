@@ -249,6 +249,19 @@ enum wait_result wait_queue_wait_locked(struct wait_queue *wq, uint64_t deadline
 
 /* Wake the first waiter / every waiter; wq->lock held. Return how many woke. */
 unsigned wait_queue_wake_one_locked(struct wait_queue *wq);
+/* End t's wait on wq (wq->lock held) if it still waits there; true if it did. */
+bool wait_queue_wake_thread_locked(struct wait_queue *wq, struct thread *t);
+
+/*
+ * The IPC fast path's switch: wait on wq like wait_queue_wait_locked(),
+ * and give this CPU straight to `next`, a thread blocked on the same wq,
+ * whose wait ends (WAIT_WOKEN) without a trip through a run queue. When
+ * next may not run here at once (affinity, still switching out on another
+ * CPU, a higher priority ready here, another lock held), it is woken the
+ * usual way and the caller waits the usual way.
+ */
+enum wait_result wait_queue_wait_handoff_locked(struct wait_queue *wq, uint64_t deadline_ns,
+						unsigned flags, struct thread *next);
 unsigned wait_queue_wake_all_locked(struct wait_queue *wq);
 
 /* The same, taking the lock. */

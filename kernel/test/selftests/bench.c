@@ -177,7 +177,8 @@ static void user_syscall_and_fault(struct selftest *t)
 
 /*
  * ---- IPC call + reply round trip (core/ipc.c), client and server pinned
- * to one CPU or to two: first between kthreads (the IPC path alone), then
+ * to one CPU or to two: first between kthreads (ipc_call against
+ * ipc_reply_recv: the IPC path and its hand-offs alone), then
  * between two user processes (ipctest.elf parts 1 and 3/4: the syscalls,
  * message copies and handle lookups as well).
  */
@@ -195,14 +196,12 @@ static void ipc_server(void *arg)
 	thread_set_affinity(thread_current(), UINT64_C(1) << p->server_cpu);
 	if (ipc_recv(&self, p->ep, &m, WAIT_FOREVER) != IPC_OK)
 		return;
-	for (;;) {
-		bool stop = m.words[0] == 0;
-
+	while (m.words[0] != 0) {
 		m.words[1]++;
-		ipc_reply(&self, &m);
-		if (stop || ipc_recv(&self, p->ep, &m, WAIT_FOREVER) != IPC_OK)
+		if (ipc_reply_recv(&self, p->ep, &m, WAIT_FOREVER) != IPC_OK)
 			return;
 	}
+	ipc_reply(&self, &m); /* the last call: stop */
 }
 
 static bool kernel_ipc_round_trip(const char *name, unsigned server_cpu)
