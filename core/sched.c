@@ -835,16 +835,34 @@ static void timeout_expired(struct ktimer *timer)
 	spin_unlock(&wq->lock);
 }
 
-enum wait_result wait_queue_wait_locked(struct wait_queue *wq, uint64_t deadline_ns, unsigned flags)
+/*
+ * Whether the current thread t may not start a wait at all: WAIT_CANCELLED
+ * or WAIT_TIMEOUT, or WAIT_WOKEN when it may.
+ */
+static __always_inline enum wait_result wait_refused(struct thread *t, uint64_t deadline_ns,
+						     unsigned flags)
 {
-	struct cpu *c = cpu_current();
-	struct thread *t = c->sched.current;
-
 	if ((flags & WAIT_CANCELLABLE) &&
 	    (__atomic_load_n(&t->flags, __ATOMIC_SEQ_CST) & THREAD_F_CANCEL))
 		return WAIT_CANCELLED;
 	if (deadline_ns != WAIT_FOREVER && hal_clock_ns() >= deadline_ns)
 		return WAIT_TIMEOUT;
+	return WAIT_WOKEN;
+}
+
+/*
+ * Block c's current thread on wq (its lock held) and switch away: to
+ * the best ready thread, or to `next` (off every queue, allowed here; the
+ * hand-off) when not NULL. Returns how the wait ended, wq's lock held
+ * again; WAIT_CANCELLED without switching when a cancellation came first
+ * (`next`, if any, is then woken the usual way).
+ */
+static __always_inline enum wait_result sleep_locked(struct cpu *c, struct wait_queue *wq,
+						     uint64_t deadline_ns, unsigned flags,
+						     struct thread *next)
+{
+	struct thread *t = c->sched.current;
+
 	t->wait_flags = flags;
 	t->wake_result = WAIT_WOKEN;
 	if (flags & WAIT_FRONT)
@@ -859,17 +877,37 @@ enum wait_result wait_queue_wait_locked(struct wait_queue *wq, uint64_t deadline
 		list_remove(&t->link);
 		t->wq = NULL;
 		t->state = THREAD_RUNNING;
+		if (next != NULL)
+			enqueue_thread(next);
 		return WAIT_CANCELLED;
 	}
 	if (deadline_ns != WAIT_FOREVER)
 		ktimer_arm(&t->timeout, deadline_ns, timeout_expired);
 	/* The caller took the lock with interrupts masked; they stay masked. */
 	spin_unlock(&wq->lock);
-	schedule();
+	if (next == NULL) {
+		schedule();
+	} else {
+		/* schedule() without the pick: next is off every queue and may run here. */
+		spin_lock(&c->sched.lock);
+		c->sched.need_resched = false;
+		c->sched.migrate = NULL;
+		switch_locked(c, t, next);
+	}
 	if (deadline_ns != WAIT_FOREVER)
 		ktimer_cancel(&t->timeout);
 	spin_lock(&wq->lock);
 	return t->wake_result;
+}
+
+enum wait_result wait_queue_wait_locked(struct wait_queue *wq, uint64_t deadline_ns, unsigned flags)
+{
+	struct cpu *c = cpu_current();
+	enum wait_result refused = wait_refused(c->sched.current, deadline_ns, flags);
+
+	if (refused != WAIT_WOKEN)
+		return refused;
+	return sleep_locked(c, wq, deadline_ns, flags, NULL);
 }
 
 bool wait_queue_wake_thread_locked(struct wait_queue *wq, struct thread *t)
@@ -900,42 +938,14 @@ enum wait_result wait_queue_wait_handoff_locked(struct wait_queue *wq, uint64_t 
 	 * The wq lock is the only one held (preempt_count 1): anything else
 	 * would be a lock held across the switch, which schedule() refuses.
 	 */
-	if (!can_hand_off(c, wq, next) ||
-	    ((flags & WAIT_CANCELLABLE) &&
-	     (__atomic_load_n(&t->flags, __ATOMIC_SEQ_CST) & THREAD_F_CANCEL)) ||
-	    (deadline_ns != WAIT_FOREVER && hal_clock_ns() >= deadline_ns)) {
+	if (!can_hand_off(c, wq, next) || wait_refused(t, deadline_ns, flags) != WAIT_WOKEN) {
 		end_wait_locked(wq, next, WAIT_WOKEN);
 		return wait_queue_wait_locked(wq, deadline_ns, flags);
 	}
 	list_remove(&next->link);
 	next->wq = NULL;
 	next->wake_result = WAIT_WOKEN;
-
-	t->wait_flags = flags;
-	t->wake_result = WAIT_WOKEN;
-	list_push_back(&wq->waiters, &t->link);
-	t->state = THREAD_BLOCKED;
-	__atomic_store_n(&t->wq, wq, __ATOMIC_SEQ_CST);
-	if ((flags & WAIT_CANCELLABLE) &&
-	    (__atomic_load_n(&t->flags, __ATOMIC_SEQ_CST) & THREAD_F_CANCEL)) {
-		list_remove(&t->link);
-		t->wq = NULL;
-		t->state = THREAD_RUNNING;
-		enqueue_thread(next);
-		return WAIT_CANCELLED;
-	}
-	if (deadline_ns != WAIT_FOREVER)
-		ktimer_arm(&t->timeout, deadline_ns, timeout_expired);
-	spin_unlock(&wq->lock);
-	/* schedule() without the pick: next is off every queue and this CPU may run it. */
-	spin_lock(&c->sched.lock);
-	c->sched.need_resched = false;
-	c->sched.migrate = NULL;
-	switch_locked(c, t, next);
-	if (deadline_ns != WAIT_FOREVER)
-		ktimer_cancel(&t->timeout);
-	spin_lock(&wq->lock);
-	return t->wake_result;
+	return sleep_locked(c, wq, deadline_ns, flags, next);
 }
 
 unsigned wait_queue_wake_one_locked(struct wait_queue *wq)
