@@ -114,31 +114,50 @@ static struct syscall_result sys_handle_close(const uint64_t a[6])
 
 /* ---- IPC (X2): endpoints, messages and the handles they carry. */
 
-static struct syscall_result sys_endpoint_create(const uint64_t a[6])
+/*
+ * A handle with SYS_RIGHTS_ALL to `o`, made by the calling syscall (NULL:
+ * out of memory); the maker's reference is dropped, so the handle's is
+ * the only one.
+ */
+static struct syscall_result new_handle(struct kobject *o)
 {
-	struct endpoint *ep = endpoint_create();
 	uint64_t h;
 	int status;
 
-	(void)a;
-	if (ep == NULL)
+	if (o == NULL)
 		return syscall_failed(SYSCALL_FAILED_NO_MEMORY);
-	status = handle_install(&process_current()->handles, &ep->object, SYS_RIGHTS_ALL, &h);
-	kobject_put(&ep->object); /* the handle's reference is the only one */
+	status = handle_install(&process_current()->handles, o, SYS_RIGHTS_ALL, &h);
+	kobject_put(o);
 	if (status != HANDLE_OK)
 		return syscall_failed(SYSCALL_FAILED_LIMIT);
 	return syscall_ok(h);
 }
 
-/* The endpoint `h` names with `need`; NULL when refused. A reference: kobject_put() it. */
-static struct endpoint *endpoint_of(uint64_t h, uint32_t need)
+/* The object of `type` that `h` names with `need`; NULL when refused. A reference: kobject_put()
+ * it. */
+static struct kobject *object_of(uint64_t h, uint32_t type, uint32_t need)
 {
 	struct kobject *o;
 
-	if (handle_lookup(&process_current()->handles, h, KOBJ_ENDPOINT, need, &o, NULL) !=
-	    HANDLE_OK)
+	if (handle_lookup(&process_current()->handles, h, type, need, &o, NULL) != HANDLE_OK)
 		return NULL;
-	return container_of(o, struct endpoint, object);
+	return o;
+}
+
+static struct syscall_result sys_endpoint_create(const uint64_t a[6])
+{
+	struct endpoint *ep = endpoint_create();
+
+	(void)a;
+	return new_handle(ep != NULL ? &ep->object : NULL);
+}
+
+/* The endpoint `h` names with `need`; NULL when refused. A reference: kobject_put() it. */
+static struct endpoint *endpoint_of(uint64_t h, uint32_t need)
+{
+	struct kobject *o = object_of(h, KOBJ_ENDPOINT, need);
+
+	return o != NULL ? container_of(o, struct endpoint, object) : NULL;
 }
 
 /* timeout_ns to a deadline; false for a timeout that is neither SYS_IPC_FOREVER nor <= an hour. */
@@ -317,28 +336,17 @@ static struct syscall_result sys_ipc_reply_recv(const uint64_t a[6])
 static struct syscall_result sys_notification_create(const uint64_t a[6])
 {
 	struct notification *n = notification_create();
-	uint64_t h;
-	int status;
 
 	(void)a;
-	if (n == NULL)
-		return syscall_failed(SYSCALL_FAILED_NO_MEMORY);
-	status = handle_install(&process_current()->handles, &n->object, SYS_RIGHTS_ALL, &h);
-	kobject_put(&n->object); /* the handle's reference is the only one */
-	if (status != HANDLE_OK)
-		return syscall_failed(SYSCALL_FAILED_LIMIT);
-	return syscall_ok(h);
+	return new_handle(n != NULL ? &n->object : NULL);
 }
 
 /* The notification `h` names with `need`; NULL when refused. A reference: kobject_put() it. */
 static struct notification *notification_of(uint64_t h, uint32_t need)
 {
-	struct kobject *o;
+	struct kobject *o = object_of(h, KOBJ_NOTIFICATION, need);
 
-	if (handle_lookup(&process_current()->handles, h, KOBJ_NOTIFICATION, need, &o, NULL) !=
-	    HANDLE_OK)
-		return NULL;
-	return container_of(o, struct notification, object);
+	return o != NULL ? container_of(o, struct notification, object) : NULL;
 }
 
 static struct syscall_result sys_notification_signal(const uint64_t a[6])
@@ -431,15 +439,13 @@ static uint64_t user_mapping_at(struct process *p, uint64_t addr)
 	for (size_t i = 0; i < p->image_count; i++)
 		if (p->image_ids[i] == info.record.id)
 			return 0;
-	for (unsigned i = 0; i < PROCESS_THREADS_MAX; i++) {
-		unsigned long irq = spin_lock_irqsave(&p->lock);
-		bool stack = p->threads[i] != NULL && p->threads[i]->stack_id == info.record.id;
+	unsigned long irq = spin_lock_irqsave(&p->lock);
+	bool stack = false;
 
-		spin_unlock_irqrestore(&p->lock, irq);
-		if (stack)
-			return 0;
-	}
-	return info.record.id;
+	for (unsigned i = 0; i < PROCESS_THREADS_MAX && !stack; i++)
+		stack = p->threads[i] != NULL && p->threads[i]->stack_id == info.record.id;
+	spin_unlock_irqrestore(&p->lock, irq);
+	return stack ? 0 : info.record.id;
 }
 
 static struct syscall_result sys_mem_unmap(const uint64_t a[6])
