@@ -17,6 +17,7 @@
  */
 #include <base/printf.h>
 #include <base/string.h>
+#include <keel/check.h>
 #include <keel/user.h>
 
 #define ROUNDS	  200
@@ -27,29 +28,8 @@
 
 enum op { OP_STOP, OP_ADD, OP_DIE, OP_SLOW, OP_JOIN };
 
-static unsigned checks, failures;
 static uint64_t ep;
 static volatile uint64_t slow_reply_status = UINT64_MAX;
-
-static void expect(const char *what, struct syscall_result r, uint64_t status, uint64_t value)
-{
-	checks++;
-	if (r.status == status && r.value == value)
-		return;
-	failures++;
-	printf("ipctest: %s: status %llu value 0x%llx, expected %llu 0x%llx\n", what,
-	       (unsigned long long)r.status, (unsigned long long)r.value,
-	       (unsigned long long)status, (unsigned long long)value);
-}
-
-static void expect_true(const char *what, bool ok)
-{
-	checks++;
-	if (!ok) {
-		failures++;
-		printf("ipctest: %s: failed\n", what);
-	}
-}
 
 static struct sys_ipc_message message(uint64_t op, uint64_t x)
 {
@@ -116,7 +96,7 @@ static uint64_t start_server(void)
 {
 	struct syscall_result r = keel_thread_create(serve, ep, 0);
 
-	expect_true("server thread", r.status == SYSCALL_STATUS_OK);
+	keel_expect_true("server thread", r.status == SYSCALL_STATUS_OK);
 	return r.value;
 }
 
@@ -124,8 +104,8 @@ static void stop_server(uint64_t server)
 {
 	struct sys_ipc_message m = message(OP_STOP, 0);
 
-	expect("stop the server", sys_ipc_call(ep, &m, SYS_IPC_FOREVER), SYSCALL_STATUS_OK, 0);
-	expect("the server ends", sys_thread_join(server), SYSCALL_STATUS_OK, 0);
+	keel_expect("stop the server", sys_ipc_call(ep, &m, SYS_IPC_FOREVER), SYSCALL_STATUS_OK, 0);
+	keel_expect("the server ends", sys_thread_join(server), SYSCALL_STATUS_OK, 0);
 }
 
 static void notifications(void);
@@ -136,49 +116,53 @@ static void in_one_process(void)
 	struct syscall_result r = sys_endpoint_create();
 	uint64_t server, other;
 
-	expect_true("endpoint_create", r.status == SYSCALL_STATUS_OK);
+	keel_expect_true("endpoint_create", r.status == SYSCALL_STATUS_OK);
 	ep = r.value;
 	other = sys_endpoint_create().value;
 	server = start_server();
 
-	expect("call", sys_ipc_call(ep, &m, SYS_IPC_FOREVER), SYSCALL_STATUS_OK, 0);
-	expect_true("the reply replaced the message", m.words[1] == 42 && m.word_count == 2);
+	keel_expect("call", sys_ipc_call(ep, &m, SYS_IPC_FOREVER), SYSCALL_STATUS_OK, 0);
+	keel_expect_true("the reply replaced the message", m.words[1] == 42 && m.word_count == 2);
 
 	/* Rights and arguments. */
 	uint64_t recv_only = sys_handle_duplicate(ep, SYS_RIGHT_READ).value;
 
 	m = message(OP_ADD, 1);
-	expect("call without SYS_RIGHT_WRITE", sys_ipc_call(recv_only, &m, MS), BAD(0));
-	expect("recv without SYS_RIGHT_READ",
-	       sys_ipc_recv(sys_handle_duplicate(ep, SYS_RIGHT_WRITE).value, &m, 0), BAD(0));
-	expect("call a thread handle", sys_ipc_call(server, &m, MS), BAD(0));
-	expect("call handle 0", sys_ipc_call(0, &m, MS), BAD(0));
-	expect("call with a NULL message", sys_ipc_call(ep, NULL, MS), BAD(1));
-	expect("call with a kernel message",
-	       sys_ipc_call(ep, (void *)(uintptr_t)UINT64_C(0xffffffff80000000), MS), BAD(1));
+	keel_expect("call without SYS_RIGHT_WRITE", sys_ipc_call(recv_only, &m, MS), BAD(0));
+	keel_expect("recv without SYS_RIGHT_READ",
+		    sys_ipc_recv(sys_handle_duplicate(ep, SYS_RIGHT_WRITE).value, &m, 0), BAD(0));
+	keel_expect("call a thread handle", sys_ipc_call(server, &m, MS), BAD(0));
+	keel_expect("call handle 0", sys_ipc_call(0, &m, MS), BAD(0));
+	keel_expect("call with a NULL message", sys_ipc_call(ep, NULL, MS), BAD(1));
+	keel_expect("call with a kernel message",
+		    sys_ipc_call(ep, (void *)(uintptr_t)UINT64_C(0xffffffff80000000), MS), BAD(1));
 	m.word_count = SYS_IPC_WORDS + 1;
-	expect("call with too many words", sys_ipc_call(ep, &m, MS), BAD(1));
+	keel_expect("call with too many words", sys_ipc_call(ep, &m, MS), BAD(1));
 	m = message(OP_ADD, 1);
 	m.handle_count = SYS_IPC_HANDLES + 1;
-	expect("call with too many handles", sys_ipc_call(ep, &m, MS), BAD(1));
+	keel_expect("call with too many handles", sys_ipc_call(ep, &m, MS), BAD(1));
 	m = message(OP_ADD, 1);
-	expect("call with a timeout past an hour", sys_ipc_call(ep, &m, SYS_SLEEP_MAX + 1), BAD(2));
-	expect("reply without a call", sys_ipc_reply(&m), SYSCALL_STATUS_UNAVAILABLE, 0);
+	keel_expect("call with a timeout past an hour", sys_ipc_call(ep, &m, SYS_SLEEP_MAX + 1),
+		    BAD(2));
+	keel_expect("reply without a call", sys_ipc_reply(&m), SYSCALL_STATUS_UNAVAILABLE, 0);
 	uint64_t keep = sys_handle_duplicate(ep, SYS_RIGHT_READ | SYS_RIGHT_GRANT).value;
 
 	m = message(OP_ADD, 1);
 	m.handles[0] = keep;
 	m.handle_count = 1;
-	expect("reply_recv with a timeout past an hour",
-	       sys_ipc_reply_recv(ep, &m, SYS_SLEEP_MAX + 1), BAD(2));
-	expect("keeps the handle it would have sent", sys_handle_close(keep), SYSCALL_STATUS_OK, 0);
+	keel_expect("reply_recv with a timeout past an hour",
+		    sys_ipc_reply_recv(ep, &m, SYS_SLEEP_MAX + 1), BAD(2));
+	keel_expect("keeps the handle it would have sent", sys_handle_close(keep),
+		    SYSCALL_STATUS_OK, 0);
 	m = message(OP_ADD, 1);
 
 	/* Timeouts: nobody receives on `other`, nobody calls it. */
-	expect("recv times out", sys_ipc_recv(other, &m, 2 * MS), FAILED(SYSCALL_FAILED_TIMED_OUT));
-	expect("recv without waiting", sys_ipc_recv(other, &m, 0),
-	       FAILED(SYSCALL_FAILED_TIMED_OUT));
-	expect("call times out", sys_ipc_call(other, &m, 2 * MS), FAILED(SYSCALL_FAILED_TIMED_OUT));
+	keel_expect("recv times out", sys_ipc_recv(other, &m, 2 * MS),
+		    FAILED(SYSCALL_FAILED_TIMED_OUT));
+	keel_expect("recv without waiting", sys_ipc_recv(other, &m, 0),
+		    FAILED(SYSCALL_FAILED_TIMED_OUT));
+	keel_expect("call times out", sys_ipc_call(other, &m, 2 * MS),
+		    FAILED(SYSCALL_FAILED_TIMED_OUT));
 
 	/* Handles travel: a thread handle goes to the server, which joins it. */
 	uint64_t worker = keel_thread_create(seven, 0, 0).value;
@@ -187,32 +171,33 @@ static void in_one_process(void)
 	m = message(OP_JOIN, 0);
 	m.handles[0] = no_grant;
 	m.handle_count = 1;
-	expect("send a handle without SYS_RIGHT_GRANT", sys_ipc_call(ep, &m, MS), BAD(1));
-	expect("which stays with its owner", sys_handle_close(no_grant), SYSCALL_STATUS_OK, 0);
+	keel_expect("send a handle without SYS_RIGHT_GRANT", sys_ipc_call(ep, &m, MS), BAD(1));
+	keel_expect("which stays with its owner", sys_handle_close(no_grant), SYSCALL_STATUS_OK, 0);
 	m = message(OP_JOIN, 0);
 	m.handles[0] = worker;
 	m.handles[1] = worker;
 	m.handle_count = 2;
-	expect("send one handle twice", sys_ipc_call(ep, &m, MS), BAD(1));
+	keel_expect("send one handle twice", sys_ipc_call(ep, &m, MS), BAD(1));
 	m.handle_count = 1;
-	expect("send a thread handle", sys_ipc_call(ep, &m, SYS_IPC_FOREVER), SYSCALL_STATUS_OK, 0);
-	expect_true("the receiver joined through it", m.words[1] == 7);
-	expect("it left the sender's table", sys_handle_close(worker), BAD(0));
+	keel_expect("send a thread handle", sys_ipc_call(ep, &m, SYS_IPC_FOREVER),
+		    SYSCALL_STATUS_OK, 0);
+	keel_expect_true("the receiver joined through it", m.words[1] == 7);
+	keel_expect("it left the sender's table", sys_handle_close(worker), BAD(0));
 
 	/* A receiver that ends holding the call: the caller hears of it. */
 	m = message(OP_DIE, 0);
-	expect("the receiver dies mid-call", sys_ipc_call(ep, &m, SYS_IPC_FOREVER),
-	       FAILED(SYSCALL_FAILED_PEER_GONE));
-	expect("it ended", sys_thread_join(server), SYSCALL_STATUS_OK, 1);
+	keel_expect("the receiver dies mid-call", sys_ipc_call(ep, &m, SYS_IPC_FOREVER),
+		    FAILED(SYSCALL_FAILED_PEER_GONE));
+	keel_expect("it ended", sys_thread_join(server), SYSCALL_STATUS_OK, 1);
 	server = start_server();
 
 	/* A caller that gives up: the late reply finds nobody. */
 	m = message(OP_SLOW, 0);
-	expect("the caller gives up", sys_ipc_call(ep, &m, 5 * MS),
-	       FAILED(SYSCALL_FAILED_TIMED_OUT));
+	keel_expect("the caller gives up", sys_ipc_call(ep, &m, 5 * MS),
+		    FAILED(SYSCALL_FAILED_TIMED_OUT));
 	while (slow_reply_status == UINT64_MAX)
 		sys_sleep(MS);
-	expect_true("the late reply is told", slow_reply_status == SYSCALL_FAILED_PEER_GONE);
+	keel_expect_true("the late reply is told", slow_reply_status == SYSCALL_FAILED_PEER_GONE);
 
 	/* Many clients, one server. */
 	uint64_t clients[CLIENTS];
@@ -222,13 +207,14 @@ static void in_one_process(void)
 		clients[i] = keel_thread_create(client, i, 0).value;
 	for (unsigned i = 0; i < CLIENTS; i++)
 		all = all && sys_thread_join(clients[i]).value == 0;
-	expect_true("every client got every answer", all);
+	keel_expect_true("every client got every answer", all);
 	stop_server(server);
 
 	notifications();
-	expect("close the endpoint", sys_handle_close(ep), SYSCALL_STATUS_OK, 0);
-	expect("close the other", sys_handle_close(other), SYSCALL_STATUS_OK, 0);
-	expect("close the read-only duplicate", sys_handle_close(recv_only), SYSCALL_STATUS_OK, 0);
+	keel_expect("close the endpoint", sys_handle_close(ep), SYSCALL_STATUS_OK, 0);
+	keel_expect("close the other", sys_handle_close(other), SYSCALL_STATUS_OK, 0);
+	keel_expect("close the read-only duplicate", sys_handle_close(recv_only), SYSCALL_STATUS_OK,
+		    0);
 }
 
 static uint64_t notify_after(uint64_t n)
@@ -247,25 +233,27 @@ static void notifications(void)
 	struct syscall_result r = sys_notification_create();
 	uint64_t n = r.value, ro;
 
-	expect_true("notification_create", r.status == SYSCALL_STATUS_OK);
+	keel_expect_true("notification_create", r.status == SYSCALL_STATUS_OK);
 	ro = sys_handle_duplicate(n, SYS_RIGHT_READ).value;
-	expect("signal", sys_notification_signal(n, 0x5), SYSCALL_STATUS_OK, 0);
-	expect("signal again", sys_notification_signal(n, 0x100), SYSCALL_STATUS_OK, 0);
-	expect("wait takes every bit", sys_notification_wait(ro, 0), SYSCALL_STATUS_OK, 0x105);
-	expect("and clears them", sys_notification_wait(n, 0), FAILED(SYSCALL_FAILED_TIMED_OUT));
-	expect("wait times out", sys_notification_wait(n, MS), FAILED(SYSCALL_FAILED_TIMED_OUT));
-	expect("signal without SYS_RIGHT_WRITE", sys_notification_signal(ro, 1), BAD(0));
-	expect("signal no bits", sys_notification_signal(n, 0), BAD(1));
-	expect("signal an endpoint", sys_notification_signal(ep, 1), BAD(0));
-	expect("wait with a timeout past an hour", sys_notification_wait(n, SYS_SLEEP_MAX + 1),
-	       BAD(1));
+	keel_expect("signal", sys_notification_signal(n, 0x5), SYSCALL_STATUS_OK, 0);
+	keel_expect("signal again", sys_notification_signal(n, 0x100), SYSCALL_STATUS_OK, 0);
+	keel_expect("wait takes every bit", sys_notification_wait(ro, 0), SYSCALL_STATUS_OK, 0x105);
+	keel_expect("and clears them", sys_notification_wait(n, 0),
+		    FAILED(SYSCALL_FAILED_TIMED_OUT));
+	keel_expect("wait times out", sys_notification_wait(n, MS),
+		    FAILED(SYSCALL_FAILED_TIMED_OUT));
+	keel_expect("signal without SYS_RIGHT_WRITE", sys_notification_signal(ro, 1), BAD(0));
+	keel_expect("signal no bits", sys_notification_signal(n, 0), BAD(1));
+	keel_expect("signal an endpoint", sys_notification_signal(ep, 1), BAD(0));
+	keel_expect("wait with a timeout past an hour", sys_notification_wait(n, SYS_SLEEP_MAX + 1),
+		    BAD(1));
 
 	/* A waiter is woken by a signal from another thread. */
 	uint64_t signaller = keel_thread_create(notify_after, n, 0).value;
 
-	expect("a blocked wait gets the bits", sys_notification_wait(n, SYS_IPC_FOREVER),
-	       SYSCALL_STATUS_OK, 0x80);
-	expect("the signaller", sys_thread_join(signaller), SYSCALL_STATUS_OK, 0);
+	keel_expect("a blocked wait gets the bits", sys_notification_wait(n, SYS_IPC_FOREVER),
+		    SYSCALL_STATUS_OK, 0x80);
+	keel_expect("the signaller", sys_thread_join(signaller), SYSCALL_STATUS_OK, 0);
 
 	/* Two waiters, two signals: each bit goes to exactly one of them. */
 	uint64_t w1 = keel_thread_create(wait_for_bits, n, 0).value;
@@ -277,9 +265,9 @@ static void notifications(void)
 	sys_notification_signal(n, 0x2);
 	uint64_t b1 = sys_thread_join(w1).value, b2 = sys_thread_join(w2).value;
 
-	expect_true("each waiter took one signal", (b1 | b2) == 0x3 && (b1 & b2) == 0);
-	expect("close", sys_handle_close(n), SYSCALL_STATUS_OK, 0);
-	expect("close the duplicate", sys_handle_close(ro), SYSCALL_STATUS_OK, 0);
+	keel_expect_true("each waiter took one signal", (b1 | b2) == 0x3 && (b1 & b2) == 0);
+	keel_expect("close", sys_handle_close(n), SYSCALL_STATUS_OK, 0);
+	keel_expect("close the duplicate", sys_handle_close(ro), SYSCALL_STATUS_OK, 0);
 }
 
 static unsigned across_processes(unsigned part, uint64_t endpoint)
@@ -329,7 +317,7 @@ uint64_t main(uint64_t arg)
 		return sys_notification_wait(arg >> 8, SYS_IPC_FOREVER).value;
 	if ((arg & 0xff) != 0)
 		return across_processes(arg & 0xff, arg >> 8);
+	keel_check_begin("ipctest");
 	in_one_process();
-	printf("ipctest: %u checks, %u failed\n", checks, failures);
-	return failures;
+	return keel_check_summary();
 }

@@ -37,6 +37,16 @@ int selftest_start_ipctest(const char *name, struct kobject *object, uint32_t ri
 	return PROCESS_OK;
 }
 
+/* Kill *p with `status`, if it is there, and wait for it: *p is NULL afterwards. */
+static void kill_and_wait(struct process **p, uint64_t status, struct process_exit *e)
+{
+	if (*p == NULL)
+		return;
+	process_kill(*p, status);
+	process_wait(*p, e);
+	*p = NULL;
+}
+
 /*
  * Twice: the first run also warms the heap's size classes and the kernel
  * window's page tables up; the second must leave exactly nothing behind.
@@ -78,14 +88,8 @@ static void calls_across_processes(struct selftest *t)
 	ST_ASSERT_EQ_GOTO(t, ce.status, 0, out);
 	ST_ASSERT_EQ_GOTO(t, se.status, 0, out);
 out:
-	if (client != NULL) {
-		process_kill(client, 1);
-		process_wait(client, &ce);
-	}
-	if (server != NULL) {
-		process_kill(server, 1);
-		process_wait(server, &se);
-	}
+	kill_and_wait(&client, 1, &ce); /* a failed check left them running */
+	kill_and_wait(&server, 1, &se);
 	kobject_put(&ep->object);
 	selftest_expect_same_usage(t, &before);
 }
@@ -107,23 +111,13 @@ static void blocked_peers_can_be_killed(struct selftest *t)
 		selftest_start_ipctest("ipc-receiver", &idle->object, SYS_RIGHT_READ, 1, &server),
 		PROCESS_OK, out);
 	thread_sleep_ns(20000000); /* both are blocked by now */
-	process_kill(client, 55);
-	process_wait(client, &e);
-	client = NULL;
+	kill_and_wait(&client, 55, &e);
 	ST_ASSERT_EQ_GOTO(t, e.status, 55, out);
-	process_kill(server, 66);
-	process_wait(server, &e);
-	server = NULL;
+	kill_and_wait(&server, 66, &e);
 	ST_ASSERT_EQ_GOTO(t, e.status, 66, out);
 out:
-	if (client != NULL) {
-		process_kill(client, 1);
-		process_wait(client, &e);
-	}
-	if (server != NULL) {
-		process_kill(server, 1);
-		process_wait(server, &e);
-	}
+	kill_and_wait(&client, 1, &e);
+	kill_and_wait(&server, 1, &e);
 	if (ep != NULL)
 		kobject_put(&ep->object);
 	if (idle != NULL)
