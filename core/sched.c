@@ -540,6 +540,19 @@ __noreturn void sched_idle_loop(void)
 			schedule();
 			continue;
 		}
+		/*
+		 * A thread may have exited here after reap_dead() looked: an
+		 * interrupt with interrupts on can switch this idle thread out
+		 * and back (finish_switch queues the dead thread). With
+		 * interrupts masked nothing more can arrive until the wait,
+		 * and an idle CPU may not wake again for a long time.
+		 */
+		spin_lock(&rq->dead_lock);
+		bool dead = !list_empty(&rq->dead);
+
+		spin_unlock(&rq->dead_lock);
+		if (dead)
+			continue;
 		hal_cpu_idle();
 	}
 }
