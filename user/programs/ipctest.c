@@ -223,9 +223,14 @@ static uint64_t notify_after(uint64_t n)
 	return sys_notification_signal(n, 0x80).status;
 }
 
+static unsigned woken; /* waiters that took their bits */
+
 static uint64_t wait_for_bits(uint64_t n)
 {
-	return sys_notification_wait(n, SYS_IPC_FOREVER).value;
+	uint64_t bits = sys_notification_wait(n, SYS_IPC_FOREVER).value;
+
+	__atomic_fetch_add(&woken, 1, __ATOMIC_RELEASE);
+	return bits;
 }
 
 static void notifications(void)
@@ -255,13 +260,18 @@ static void notifications(void)
 		    SYSCALL_STATUS_OK, 0x80);
 	keel_expect("the signaller", sys_thread_join(signaller), SYSCALL_STATUS_OK, 0);
 
-	/* Two waiters, two signals: each bit goes to exactly one of them. */
+	/*
+	 * Two waiters, two signals: each bit goes to exactly one of them. The
+	 * second signal waits until a waiter took the first, or one waiter
+	 * could take both and leave the other waiting forever.
+	 */
 	uint64_t w1 = keel_thread_create(wait_for_bits, n, 0).value;
 	uint64_t w2 = keel_thread_create(wait_for_bits, n, 0).value;
 
 	sys_sleep(2 * MS);
 	sys_notification_signal(n, 0x1);
-	sys_sleep(2 * MS);
+	while (__atomic_load_n(&woken, __ATOMIC_ACQUIRE) == 0)
+		sys_sleep(MS / 4);
 	sys_notification_signal(n, 0x2);
 	uint64_t b1 = sys_thread_join(w1).value, b2 = sys_thread_join(w2).value;
 
