@@ -106,6 +106,37 @@ enum syscall_number {
 	/* (notification, timeout_ns): wait until some bits are set (needs
 	   SYS_RIGHT_READ); value: the bits, which are cleared. */
 	SYS_NOTIFICATION_WAIT = 20,
+	/* (image, handle): a new process running the ELF program `image` (a boot
+	   image handle, needs SYS_RIGHT_READ). `handle` (0: none) moves into the
+	   new process (needs SYS_RIGHT_GRANT) and its first thread starts with
+	   the new process's handle to it as argument (0 when none was given);
+	   value: a handle to the process with SYS_RIGHTS_ALL. */
+	SYS_PROCESS_SPAWN = 21,
+	/* (process, timeout_ns): wait until the process has ended (needs
+	   SYS_RIGHT_READ); value: its exit status. */
+	SYS_PROCESS_WAIT = 22,
+	/* (process, status): end the process with status (needs SYS_RIGHT_WRITE);
+	   it ends at once for its own threads, asynchronously for the others. */
+	SYS_PROCESS_KILL = 23,
+	/* (irq, notification, bits): each interrupt of the device line `irq`
+	   ORs bits (not 0) into the notification and leaves the line masked
+	   until SYS_IRQ_ACK (needs SYS_RIGHT_WRITE on both). notification 0 and
+	   bits 0 unbind the line; a bound line is unbound first. */
+	SYS_IRQ_BIND = 24,
+	/* (irq): the interrupt was handled: unmask the line (needs SYS_RIGHT_WRITE). */
+	SYS_IRQ_ACK = 25,
+	/* (device): map the device's registers, uncached, readable and (with
+	   SYS_RIGHT_WRITE) writable, into the caller (needs SYS_RIGHT_READ);
+	   value: their address. SYS_MEM_UNMAP takes the mapping away again.
+	   SYSCALL_STATUS_UNAVAILABLE for a device in I/O-port space. */
+	SYS_DEVICE_MAP = 26,
+	/* (device, offset, width): read the I/O port device + offset, width 1, 2
+	   or 4 bytes, inside the device (needs SYS_RIGHT_READ); value: what was
+	   read. SYSCALL_STATUS_UNAVAILABLE for a memory-mapped device. */
+	SYS_PORT_READ = 27,
+	/* (device, offset, width, value): write the I/O port likewise (needs
+	   SYS_RIGHT_WRITE). */
+	SYS_PORT_WRITE = 28,
 	SYSCALL_COUNT
 };
 
@@ -143,6 +174,66 @@ struct sys_ipc_message {
 	uint64_t handles[SYS_IPC_HANDLES];
 	uint32_t word_count;
 	uint32_t handle_count;
+};
+
+/*
+ * What the kernel gives init (X4), the one process it starts itself: init's
+ * first thread gets the address of a struct sys_boot_info, read-only in
+ * init's memory, which lists the handles already in init's table. Each has
+ * a name and a kind:
+ *  - SYS_BOOT_IMAGE: a program from a boot module, named after its file
+ *    without ".elf" ("console" for /boot/console.elf), for SYS_PROCESS_SPAWN;
+ *  - SYS_BOOT_DEVICE: a device's registers (SYS_DEVICE_MAP, SYS_PORT_*),
+ *    with what speaks behind them in `device`;
+ *  - SYS_BOOT_IRQ: the device line of the device of the same name, for
+ *    SYS_IRQ_BIND.
+ * The kernel's console UART comes as the device and the IRQ "console".
+ */
+#define SYS_BOOT_NAME_MAX    24
+#define SYS_BOOT_HANDLES_MAX 24
+
+enum sys_boot_kind {
+	SYS_BOOT_IMAGE = 1,
+	SYS_BOOT_DEVICE = 2,
+	SYS_BOOT_IRQ = 3,
+};
+
+/* What a SYS_BOOT_DEVICE is. */
+enum sys_device_type {
+	SYS_DEVICE_16550 = 1, /* NS16550-compatible UART */
+	SYS_DEVICE_PL011 = 2, /* Arm PrimeCell PL011 UART */
+};
+
+#define SYS_DEVICE_PORT_IO (1u << 0) /* device.flags: registers in I/O-port space (x86) */
+
+struct sys_boot_handle {
+	char name[SYS_BOOT_NAME_MAX]; /* NUL-terminated */
+	uint64_t handle;
+	uint32_t kind; /* enum sys_boot_kind */
+	uint32_t pad;
+	union {
+		struct {
+			uint64_t size; /* bytes of the file */
+		} image;
+		struct {
+			uint32_t type;	    /* enum sys_device_type */
+			uint32_t flags;	    /* SYS_DEVICE_PORT_IO */
+			uint32_t reg_shift; /* register n is at offset n << reg_shift */
+			uint32_t reg_width; /* bytes per register access: 1 or 4 */
+			uint64_t size;	    /* bytes (ports) of the register window */
+		} device;
+		struct {
+			uint32_t line; /* the platform's number, for messages */
+		} irq;
+	};
+};
+
+#define SYS_BOOT_TEST (1u << 0) /* flags: check the services, stop them, exit with the failures */
+
+struct sys_boot_info {
+	uint32_t flags;
+	uint32_t handle_count;
+	struct sys_boot_handle handles[SYS_BOOT_HANDLES_MAX];
 };
 
 /* SYS_MEM_MAP flags. */
