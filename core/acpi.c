@@ -12,7 +12,7 @@ const struct acpi_sdt_header *acpi_find_table(const char *signature)
 	return acpi_find_table_at(bi->rsdp_phys, bi->hhdm_offset, signature);
 }
 
-bool acpi_spcr(uint8_t *interface_type, struct acpi_gas *base)
+bool acpi_spcr(uint8_t *interface_type, struct acpi_gas *base, uint32_t *gsi)
 {
 	const struct acpi_sdt_header *spcr = acpi_find_table("SPCR");
 
@@ -22,6 +22,15 @@ bool acpi_spcr(uint8_t *interface_type, struct acpi_gas *base)
 
 	*interface_type = b[36];
 	memcpy(base, b + 40, sizeof(*base));
+	if (gsi != NULL) {
+		/* Interrupt type (byte 52): bit 0 the PC-AT IRQ (byte 53) is valid, bits 1-4 the
+		 * GSIV. */
+		*gsi = ACPI_SPCR_NO_GSI;
+		if (spcr->length >= 58 && (b[52] & 0x1e) != 0)
+			memcpy(gsi, b + 54, sizeof(*gsi));
+		else if (spcr->length >= 54 && (b[52] & 0x01) != 0)
+			*gsi = b[53];
+	}
 	return base->address != 0;
 }
 

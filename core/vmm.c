@@ -127,7 +127,7 @@ static struct vmm_record *find_by_id(struct vmm *vmm, uint64_t id)
  * CPU can reach a frame the PMM hands to someone else. Frames are freed in
  * batches to pay one shootdown per batch. Returns how many were present.
  */
-static size_t release_pages(struct vmm *vmm, uint64_t va, size_t pages)
+static size_t release_pages(struct vmm *vmm, uint64_t va, size_t pages, bool own_frames)
 {
 	enum { BATCH = 32 };
 	struct hal_paging *p = vmm->space.paging;
@@ -147,8 +147,11 @@ static size_t release_pages(struct vmm *vmm, uint64_t va, size_t pages)
 		}
 		if (n > 0 && (n == BATCH || i + 1 == pages)) {
 			tlb_shootdown(p, first, (size_t)((page - first) / PAGE + 1));
-			while (n > 0)
-				pmm_free_page(frames[--n]);
+			while (n > 0) {
+				n--;
+				if (own_frames)
+					pmm_free_page(frames[n]);
+			}
 		}
 	}
 	return released;
@@ -178,7 +181,7 @@ static int back_range(struct vmm *vmm, uint64_t va, size_t pages, unsigned prot)
 {
 	for (size_t i = 0; i < pages; i++) {
 		if (back_page(vmm, va + i * PAGE, prot) != VMM_OK) {
-			release_pages(vmm, va, i);
+			release_pages(vmm, va, i, true);
 			return VMM_NO_MEMORY;
 		}
 	}
@@ -190,14 +193,14 @@ static int back_range(struct vmm *vmm, uint64_t va, size_t pages, unsigned prot)
  * names the range (no guard page then) or the window picks it.
  */
 static int alloc_record(struct vmm *vmm, bool fixed, size_t pages, unsigned prot, unsigned flags,
-			uint64_t *va, uint64_t *id)
+			uint64_t phys, uint64_t *va, uint64_t *id)
 {
 	unsigned long irq;
 	uint64_t base;
 	size_t at, guard;
 	int status;
 
-	if (pages == 0 || va == NULL || id == NULL || (flags & ~flag_bits) != 0 ||
+	if (pages == 0 || va == NULL || id == NULL || (flags & ~(flag_bits | VMM_PHYS)) != 0 ||
 	    (fixed && (flags & VMM_GUARD)))
 		return VMM_BAD_ARGUMENT;
 	if (fixed &&
@@ -227,7 +230,19 @@ static int alloc_record(struct vmm *vmm, bool fixed, size_t pages, unsigned prot
 		}
 		base += guard * PAGE; /* the guard page stays below, reserved and never mapped */
 	}
-	if (!(flags & VMM_LAZY)) {
+	if (flags & VMM_PHYS) {
+		status = hal_paging_map(vmm->space.paging, base, phys, pages,
+					hal_attrs(prot) | HAL_MAP_DEVICE) == HAL_PAGING_OK
+				 ? VMM_OK
+				 : VMM_NO_MEMORY;
+		if (status != VMM_OK) {
+			release_pages(vmm, base, pages,
+				      false); /* what was mapped before it failed */
+			vas_free(&vmm->space, base - guard * PAGE, pages + guard);
+			goto out;
+		}
+		vmm->mapped_pages += pages;
+	} else if (!(flags & VMM_LAZY)) {
 		status = back_range(vmm, base, pages, prot);
 		if (status != VMM_OK) {
 			vas_free(&vmm->space, base - guard * PAGE, pages + guard);
@@ -246,6 +261,7 @@ static int alloc_record(struct vmm *vmm, bool fixed, size_t pages, unsigned prot
 		.present = (flags & VMM_LAZY) ? 0 : pages,
 		.prot = prot,
 		.flags = flags,
+		.phys = (flags & VMM_PHYS) ? phys : 0,
 	};
 	vmm->count++;
 	*va = base;
@@ -258,13 +274,26 @@ out:
 int vmm_alloc(struct vmm *vmm, size_t pages, unsigned prot, unsigned flags, uint64_t *va,
 	      uint64_t *id)
 {
-	return alloc_record(vmm, false, pages, prot, flags, va, id);
+	if (flags & VMM_PHYS)
+		return VMM_BAD_ARGUMENT;
+	return alloc_record(vmm, false, pages, prot, flags, 0, va, id);
 }
 
 int vmm_alloc_at(struct vmm *vmm, uint64_t va, size_t pages, unsigned prot, unsigned flags,
 		 uint64_t *id)
 {
-	return alloc_record(vmm, true, pages, prot, flags, &va, id);
+	if (flags & VMM_PHYS)
+		return VMM_BAD_ARGUMENT;
+	return alloc_record(vmm, true, pages, prot, flags, 0, &va, id);
+}
+
+int vmm_map_phys(struct vmm *vmm, uint64_t phys, size_t pages, unsigned prot, uint64_t *va,
+		 uint64_t *id)
+{
+	if ((phys & (PAGE - 1)) != 0 || pages > UINT64_MAX / PAGE || phys + pages * PAGE < phys ||
+	    (prot & VMM_EXEC))
+		return VMM_BAD_ARGUMENT;
+	return alloc_record(vmm, false, pages, prot, VMM_PHYS, phys, va, id);
 }
 
 /* Drop record r: its pages, its frames, its addresses, its slot. Lock held. */
@@ -272,7 +301,7 @@ static void free_record(struct vmm *vmm, struct vmm_record *r)
 {
 	size_t at = (size_t)(r - vmm->records);
 
-	vmm->mapped_pages -= release_pages(vmm, r->base, r->pages);
+	vmm->mapped_pages -= release_pages(vmm, r->base, r->pages, !(r->flags & VMM_PHYS));
 	if (r->flags & VMM_GUARD)
 		vas_free(&vmm->space, r->base - PAGE, r->pages + 1);
 	else
@@ -317,6 +346,8 @@ int vmm_protect(struct vmm *vmm, uint64_t id, unsigned prot)
 	r = find_by_id(vmm, id);
 	if (r == NULL) {
 		status = VMM_NOT_FOUND;
+	} else if (r->flags & VMM_PHYS) {
+		status = VMM_BAD_ARGUMENT; /* device memory keeps the rights it was mapped with */
 	} else {
 		/*
 		 * Changing attributes allocates nothing, so this cannot fail

@@ -59,8 +59,13 @@ const struct acpi_sdt_header *acpi_table_at(uint64_t phys, uint64_t offset);
 #define ACPI_SPCR_PL011	    0x03
 #define ACPI_SPCR_16550_GAS 0x12
 
-/* The serial console the firmware names in SPCR: false when there is none. */
-bool acpi_spcr(uint8_t *interface_type, struct acpi_gas *base);
+/*
+ * The serial console the firmware names in SPCR: false when there is none.
+ * *gsi (may be NULL) gets its interrupt, a GSI (the PC-AT IRQ where only
+ * that is given), or ACPI_SPCR_NO_GSI.
+ */
+#define ACPI_SPCR_NO_GSI UINT32_MAX
+bool acpi_spcr(uint8_t *interface_type, struct acpi_gas *base, uint32_t *gsi);
 
 /*
  * What writing S5 (soft off) takes: the PM1a (and optional PM1b) control

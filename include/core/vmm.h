@@ -73,6 +73,8 @@
  * VMM_NOT_FOUND.
  */
 #define VMM_GUARD (1u << 1)
+/* A record of vmm_map_phys(): physical pages the VMM maps but does not own. */
+#define VMM_PHYS  (1u << 2)
 
 /* What a faulting access was (the `access` argument of vmm_handle_fault()). */
 #define VMM_FAULT_READ	0u	  /* a load */
@@ -149,7 +151,8 @@ struct vmm_record {
 	size_t pages;	/* length in pages, at least 1 */
 	size_t present; /* pages of this record currently mapped (== pages when eager) */
 	unsigned prot;	/* VMM_READ | VMM_WRITE | VMM_EXEC | VMM_USER, never W and X */
-	unsigned flags; /* VMM_EAGER or VMM_LAZY */
+	unsigned flags; /* VMM_EAGER or VMM_LAZY, VMM_GUARD, VMM_PHYS */
+	uint64_t phys;	/* VMM_PHYS: the first page's physical address */
 };
 
 /*
@@ -175,7 +178,7 @@ struct vmm {
 struct vmm_stats {
 	size_t records;		/* allocations alive */
 	size_t record_capacity; /* the table's size */
-	size_t mapped_pages;	/* pages mapped, each backed by one owned frame */
+	size_t mapped_pages;	/* pages mapped (owned frames, and VMM_PHYS pages) */
 	size_t reserved_pages;	/* window pages owned by records, mapped or not */
 	size_t free_pages;	/* window pages owned by nobody */
 };
@@ -235,6 +238,17 @@ int vmm_alloc(struct vmm *vmm, size_t pages, unsigned prot, unsigned flags, uint
  * Other rules, statuses and costs as vmm_alloc().
  */
 int vmm_alloc_at(struct vmm *vmm, uint64_t va, size_t pages, unsigned prot, unsigned flags,
+		 uint64_t *id);
+
+/*
+ * Map the physical range [phys, phys + pages * VMM_PAGE_SIZE) (a device's
+ * registers) as device memory (HAL_MAP_DEVICE: uncached) with `prot`
+ * (VMM_EXEC refused), at an address the window picks. The record is
+ * VMM_PHYS: its pages are never the PMM's, so freeing it unmaps them and
+ * frees no frame, and vmm_protect() refuses it. Statuses as vmm_alloc(),
+ * plus VMM_BAD_ARGUMENT for an unaligned or wrapping range.
+ */
+int vmm_map_phys(struct vmm *vmm, uint64_t phys, size_t pages, unsigned prot, uint64_t *va,
 		 uint64_t *id);
 
 /*

@@ -22,13 +22,15 @@
 
 #include "platform.h"
 
-#define PL011_QEMU_VIRT UINT64_C(0x09000000)
-#define PL011_DR	0x00	  /* data register: a write queues one byte */
-#define PL011_FR	0x18	  /* flag register */
-#define PL011_FR_TXFF	(1u << 5) /* transmit FIFO full */
+#define PL011_QEMU_VIRT	      UINT64_C(0x09000000)
+#define PL011_QEMU_VIRT_INTID 33	/* SPI 1 */
+#define PL011_DR	      0x00	/* data register: a write queues one byte */
+#define PL011_FR	      0x18	/* flag register */
+#define PL011_FR_TXFF	      (1u << 5) /* transmit FIFO full */
 
 static volatile uint32_t *uart;
 static uint64_t uart_phys; /* for the direct map's device page; 0 before init */
+static uint32_t uart_irq;  /* its GIC INTID, ACPI_SPCR_NO_GSI: unknown */
 
 /*
  * The node /chosen's stdout-path names, or FDT_NONE. The value is a path
@@ -47,33 +49,56 @@ static int fdt_stdout(const struct fdt *fdt)
 	return fdt_find_node(fdt, path, colon != NULL ? (size_t)(colon - path) : len);
 }
 
-/* The PL011 the firmware describes, or 0. */
-static uint64_t firmware_uart(const struct boot_info *bi)
+/*
+ * The INTID of a device tree "interrupts" property of the GIC's three-cell
+ * form: type (0 SPI, 1 PPI), number, flags.
+ */
+static uint32_t fdt_gic_intid(const struct fdt *fdt, int node)
+{
+	uint32_t len;
+	const uint8_t *p = fdt_prop(fdt, node, "interrupts", &len);
+
+	if (p == NULL || len < 8)
+		return ACPI_SPCR_NO_GSI;
+	uint32_t type = (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+	uint32_t n = (uint32_t)p[4] << 24 | (uint32_t)p[5] << 16 | (uint32_t)p[6] << 8 | p[7];
+
+	return n + (type == 1 ? 16 : 32);
+}
+
+/* The PL011 the firmware describes, or 0; *irq gets its INTID when it says. */
+static uint64_t firmware_uart(const struct boot_info *bi, uint32_t *irq)
 {
 	uint8_t type;
 	struct acpi_gas gas;
 	struct fdt fdt;
 	uint64_t base, size;
 
-	if (bi->rsdp_phys != 0 && acpi_spcr(&type, &gas) && type == ACPI_SPCR_PL011 &&
+	if (bi->rsdp_phys != 0 && acpi_spcr(&type, &gas, irq) && type == ACPI_SPCR_PL011 &&
 	    gas.space_id == ACPI_GAS_MEMORY)
 		return gas.address;
 	if (fdt_boot(&fdt)) {
 		int node = fdt_stdout(&fdt);
 
 		if (fdt_is_compatible(&fdt, node, "arm,pl011") &&
-		    fdt_reg(&fdt, node, 0, &base, &size))
+		    fdt_reg(&fdt, node, 0, &base, &size)) {
+			*irq = fdt_gic_intid(&fdt, node);
 			return base;
+		}
 	}
 	return 0;
 }
 
 bool hal_console_init(const struct boot_info *bi)
 {
-	uint64_t phys = firmware_uart(bi);
+	uint32_t irq = ACPI_SPCR_NO_GSI;
+	uint64_t phys = firmware_uart(bi, &irq);
 
-	if (phys == 0)
+	if (phys == 0) {
 		phys = PL011_QEMU_VIRT;
+		irq = PL011_QEMU_VIRT_INTID;
+	}
+	uart_irq = irq;
 	uart_phys = phys;
 	uart = phys_to_virt(phys);
 	return true;
@@ -90,4 +115,19 @@ void hal_console_putc(char c)
 	for (unsigned i = 0; i < 100000 && (uart[PL011_FR / 4] & PL011_FR_TXFF); i++)
 		__asm__ volatile("yield");
 	uart[PL011_DR / 4] = (uint8_t)c;
+}
+
+bool hal_console_device(struct hal_console_device *out)
+{
+	if (uart_phys == 0)
+		return false;
+	*out = (struct hal_console_device){
+		.type = HAL_CONSOLE_PL011,
+		.base = uart_phys,
+		.size = 0x1000,
+		.reg_width = 4,
+		.has_irq = uart_irq != ACPI_SPCR_NO_GSI,
+		.irq = uart_irq,
+	};
+	return true;
 }

@@ -34,7 +34,7 @@ bool hal_console_init(const struct boot_info *bi)
 	uint8_t type;
 	struct acpi_gas gas;
 
-	if (bi->rsdp_phys != 0 && acpi_spcr(&type, &gas) && gas.space_id == ACPI_GAS_MEMORY &&
+	if (bi->rsdp_phys != 0 && acpi_spcr(&type, &gas, NULL) && gas.space_id == ACPI_GAS_MEMORY &&
 	    (type == ACPI_SPCR_16550 || type == ACPI_SPCR_16550_GAS))
 		base = gas.address;
 	uart = phys_to_virt(base);

@@ -27,15 +27,18 @@
 #include <core/log.h>
 #include <hal/console.h>
 
-#define UART_FALLBACK 0x10000000
-#define UART_THR      0 /* transmit holding register */
-#define UART_IER      1 /* interrupt enable */
-#define UART_LSR      5 /* line status */
-#define LSR_THR_EMPTY 0x20
-#define REG_SHIFT_MAX 4 /* registers at most 16 bytes apart */
+#define UART_FALLBACK	  0x10000000
+#define UART_FALLBACK_IRQ 10 /* its PLIC source */
+#define UART_THR	  0  /* transmit holding register */
+#define UART_IER	  1  /* interrupt enable */
+#define UART_LSR	  5  /* line status */
+#define LSR_THR_EMPTY	  0x20
+#define REG_SHIFT_MAX	  4 /* registers at most 16 bytes apart */
 
 static volatile uint8_t *uart;
 static unsigned reg_shift;
+static uint64_t uart_base; /* physical, for hal_console_device() */
+static uint32_t uart_irq;  /* its line (PLIC source or GSI), ACPI_SPCR_NO_GSI: unknown */
 
 static void uart_write(unsigned reg, uint8_t v)
 {
@@ -48,7 +51,7 @@ static uint8_t uart_read(unsigned reg)
 }
 
 /* The UART that /chosen's stdout-path names, when it is one this driver knows. */
-static bool uart_from_fdt(uint64_t *base, unsigned *shift)
+static bool uart_from_fdt(uint64_t *base, unsigned *shift, uint32_t *irq)
 {
 	struct fdt f;
 	uint32_t len;
@@ -77,6 +80,7 @@ static bool uart_from_fdt(uint64_t *base, unsigned *shift)
 	    !fdt_reg(&f, node, 0, &addr, &size))
 		return false;
 	fdt_prop_u32(&f, node, "reg-shift", &rs);
+	fdt_prop_u32(&f, node, "interrupts", irq); /* one cell: the PLIC source */
 	if (rs > REG_SHIFT_MAX)
 		return false;
 	*base = addr;
@@ -85,12 +89,12 @@ static bool uart_from_fdt(uint64_t *base, unsigned *shift)
 }
 
 /* The SPCR console, when it is a memory-mapped 16550. */
-static bool uart_from_spcr(uint64_t *base, unsigned *shift)
+static bool uart_from_spcr(uint64_t *base, unsigned *shift, uint32_t *irq)
 {
 	uint8_t type;
 	struct acpi_gas gas;
 
-	if (!acpi_spcr(&type, &gas) || gas.space_id != ACPI_GAS_MEMORY ||
+	if (!acpi_spcr(&type, &gas, irq) || gas.space_id != ACPI_GAS_MEMORY ||
 	    (type != ACPI_SPCR_16550 && type != ACPI_SPCR_16550_GAS))
 		return false;
 	*base = gas.address;
@@ -109,15 +113,18 @@ bool hal_console_init(const struct boot_info *bi)
 	unsigned shift;
 	const char *source;
 
-	if (bi->dtb_phys != 0 && uart_from_fdt(&base, &shift)) {
+	uart_irq = ACPI_SPCR_NO_GSI;
+	if (bi->dtb_phys != 0 && uart_from_fdt(&base, &shift, &uart_irq)) {
 		source = "the device tree's stdout-path";
-	} else if (bi->rsdp_phys != 0 && uart_from_spcr(&base, &shift)) {
+	} else if (bi->rsdp_phys != 0 && uart_from_spcr(&base, &shift, &uart_irq)) {
 		source = "ACPI SPCR";
 	} else {
 		base = UART_FALLBACK;
 		shift = 0;
+		uart_irq = UART_FALLBACK_IRQ;
 		source = "the fallback address";
 	}
+	uart_base = base;
 	uart = phys_to_virt(base);
 	reg_shift = shift;
 	uart_write(UART_IER, 0x00); /* polled: no interrupts */
@@ -132,4 +139,20 @@ void hal_console_putc(char c)
 	for (unsigned i = 0; i < 100000 && !(uart_read(UART_LSR) & LSR_THR_EMPTY); i++)
 		__asm__ volatile("" ::: "memory");
 	uart_write(UART_THR, (uint8_t)c);
+}
+
+bool hal_console_device(struct hal_console_device *out)
+{
+	if (uart == NULL)
+		return false;
+	*out = (struct hal_console_device){
+		.type = HAL_CONSOLE_16550,
+		.base = uart_base,
+		.size = (uint64_t)8 << reg_shift,
+		.reg_shift = reg_shift,
+		.reg_width = 1,
+		.has_irq = uart_irq != ACPI_SPCR_NO_GSI,
+		.irq = uart_irq,
+	};
+	return true;
 }

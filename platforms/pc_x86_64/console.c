@@ -12,6 +12,7 @@
 #include <hal/console.h>
 
 #define COM1	      0x3f8
+#define COM1_IRQ      4 /* ISA IRQ 4: GSI 4 where the MADT overrides nothing */
 #define UART_THR      0 /* transmit holding register */
 #define UART_IER      1
 #define UART_FCR      2
@@ -25,16 +26,22 @@
 #define LSR_THR_EMPTY 0x20
 
 static uint16_t port;
+static uint32_t port_irq; /* its GSI */
 
 bool hal_console_init(const struct boot_info *bi)
 {
 	uint8_t type;
 	struct acpi_gas gas;
 
+	uint32_t gsi = ACPI_SPCR_NO_GSI;
+
 	port = COM1;
-	if (bi->rsdp_phys != 0 && acpi_spcr(&type, &gas) && gas.space_id == ACPI_GAS_IO &&
-	    (type == ACPI_SPCR_16550 || type == ACPI_SPCR_16550_GAS) && gas.address <= 0xfff8)
+	port_irq = COM1_IRQ;
+	if (bi->rsdp_phys != 0 && acpi_spcr(&type, &gas, &gsi) && gas.space_id == ACPI_GAS_IO &&
+	    (type == ACPI_SPCR_16550 || type == ACPI_SPCR_16550_GAS) && gas.address <= 0xfff8) {
 		port = (uint16_t)gas.address;
+		port_irq = gsi;
+	}
 
 	outb(port + UART_IER, 0x00); /* polled: no interrupts */
 	outb(port + UART_LCR, LCR_DLAB);
@@ -52,4 +59,20 @@ void hal_console_putc(char c)
 	for (unsigned i = 0; i < 100000 && !(inb(port + UART_LSR) & LSR_THR_EMPTY); i++)
 		__asm__ volatile("pause");
 	outb(port + UART_THR, (uint8_t)c);
+}
+
+bool hal_console_device(struct hal_console_device *out)
+{
+	if (port == 0)
+		return false;
+	*out = (struct hal_console_device){
+		.type = HAL_CONSOLE_16550,
+		.port_io = true,
+		.base = port,
+		.size = 8,
+		.reg_width = 1,
+		.has_irq = port_irq != ACPI_SPCR_NO_GSI,
+		.irq = port_irq,
+	};
+	return true;
 }

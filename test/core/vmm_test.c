@@ -547,3 +547,56 @@ Test(vmm_policy, next_fit_window_does_not_reuse_freed_addresses_at_once)
 {
 	cr_assert_not(reuses_freed_addresses(false));
 }
+
+/* ---- physical (device) ranges ------------------------------------------------ */
+
+Test(vmm, map_phys_maps_the_given_frames_as_device_memory_and_free_keeps_them)
+{
+	const uint64_t dev = UINT64_C(0xfee00000);
+	uint64_t va, id, phys;
+	unsigned attrs;
+	struct vmm_info info;
+
+	cr_assert_eq(vmm_map_phys(v, dev, 2, RW, &va, &id), VMM_OK);
+	cr_assert_eq(fixture_pmm_free(), pmm_start, "no frame is taken for a device range");
+	cr_assert_eq(mock_paging_mapped(), 2);
+	for (unsigned i = 0; i < 2; i++) {
+		cr_assert(hal_paging_query(v->space.paging, va + i * PAGE, &phys, &attrs));
+		cr_assert_eq(phys, dev + i * PAGE);
+		cr_assert_eq(attrs & (HAL_MAP_DEVICE | HAL_MAP_WRITE),
+			     HAL_MAP_DEVICE | HAL_MAP_WRITE);
+	}
+	cr_assert_eq(vmm_query(v, va + PAGE, &info), VMM_OK);
+	cr_assert(info.present);
+	cr_assert_eq(info.record.flags, VMM_PHYS);
+	cr_assert_eq(info.record.phys, dev);
+	cr_assert_eq(vmm_protect(v, id, VMM_READ), VMM_BAD_ARGUMENT, "device rights are fixed");
+	cr_assert_eq(vmm_handle_fault(v, va, VMM_FAULT_WRITE), VMM_ACCESS_DENIED);
+	cr_assert_eq(vmm_free(v, id), VMM_OK);
+	assert_nothing_leaked(); /* the PMM count is unchanged: the frames were never its */
+}
+
+Test(vmm, map_phys_refuses_exec_unaligned_wrapping_and_a_phys_flag_from_alloc)
+{
+	uint64_t va = 0, id = 0;
+
+	cr_assert_eq(vmm_map_phys(v, 0x1000, 1, RX, &va, &id), VMM_BAD_ARGUMENT);
+	cr_assert_eq(vmm_map_phys(v, 0x1001, 1, RW, &va, &id), VMM_BAD_ARGUMENT);
+	cr_assert_eq(vmm_map_phys(v, UINT64_MAX - PAGE + 1, 2, RW, &va, &id), VMM_BAD_ARGUMENT);
+	cr_assert_eq(vmm_map_phys(v, 0x1000, 0, RW, &va, &id), VMM_BAD_ARGUMENT);
+	cr_assert_eq(vmm_alloc(v, 1, RW, VMM_PHYS, &va, &id), VMM_BAD_ARGUMENT);
+	cr_assert_eq(vmm_alloc_at(v, FIXTURE_BASE, 1, RW, VMM_PHYS, &id), VMM_BAD_ARGUMENT);
+	cr_assert_eq(vmm_get_stats(v).records, 0);
+	assert_nothing_leaked();
+}
+
+Test(vmm, map_phys_with_a_failing_map_rolls_back_completely)
+{
+	uint64_t va = 0, id = 0;
+
+	mock_paging_fail_map_at(1);
+	cr_assert_eq(vmm_map_phys(v, 0x10000, 4, RW, &va, &id), VMM_NO_MEMORY);
+	cr_assert_eq(vmm_get_stats(v).records, 0);
+	cr_assert_eq(vmm_get_stats(v).free_pages, WINDOW);
+	assert_nothing_leaked();
+}
