@@ -21,6 +21,7 @@
 static struct {
 	irq_handler_fn fn;
 	void *arg;
+	uint32_t running; /* CPUs inside fn now (atomic): irq_unregister() waits for 0 */
 } handlers[IRQ_LINES_MAX];
 static struct spinlock handlers_lock = SPINLOCK_INIT("irq handlers");
 
@@ -48,7 +49,10 @@ void irq_unregister(unsigned irq)
 	if (irq >= IRQ_LINES_MAX)
 		return;
 	hal_irq_mask(irq);
-	__atomic_store_n(&handlers[irq].fn, NULL, __ATOMIC_RELEASE);
+	__atomic_store_n(&handlers[irq].fn, NULL, __ATOMIC_SEQ_CST);
+	/* A handler that loaded fn before the store may still run on another CPU. */
+	while (__atomic_load_n(&handlers[irq].running, __ATOMIC_SEQ_CST) != 0)
+		tlb_poll(); /* that CPU may wait for our shootdown answer */
 }
 
 static void handle_ipi(struct cpu *c)
@@ -86,14 +90,18 @@ void kernel_irq(enum irq_kind kind, unsigned irq, struct hal_trap_frame *frame)
 		handle_ipi(c);
 		break;
 	case IRQ_DEVICE: {
-		irq_handler_fn fn = irq < IRQ_LINES_MAX
-					    ? __atomic_load_n(&handlers[irq].fn, __ATOMIC_ACQUIRE)
-					    : NULL;
+		irq_handler_fn fn = NULL;
 
+		if (irq < IRQ_LINES_MAX) {
+			/* Announce first, then look: irq_unregister() stores, then waits. */
+			__atomic_fetch_add(&handlers[irq].running, 1, __ATOMIC_SEQ_CST);
+			fn = __atomic_load_n(&handlers[irq].fn, __ATOMIC_SEQ_CST);
+			if (fn != NULL)
+				fn(irq, handlers[irq].arg);
+			__atomic_fetch_sub(&handlers[irq].running, 1, __ATOMIC_RELEASE);
+		}
 		c->counters.device_irqs++;
-		if (fn != NULL) {
-			fn(irq, handlers[irq].arg);
-		} else {
+		if (fn == NULL) {
 			log_warn("irq: line %u fired on cpu %u with no handler; masked\n", irq,
 				 c->id);
 			hal_irq_mask(irq);

@@ -13,6 +13,7 @@
 #include <hal/trap.h>
 #include <kernel/console.h>
 #include <kernel/heap_pages.h>
+#include <kernel/init.h>
 #include <kernel/kernel_vmm.h>
 #include <kernel/kthread.h>
 #include <kernel/main.h>
@@ -25,6 +26,8 @@
 
 #include "boot/boot.h"
 
+static bool loglevel_given; /* loglevel= chose the level: init's start keeps it */
+
 static void apply_loglevel(void)
 {
 	static const char *const names[] = { "error", "warn", "info", "debug" };
@@ -35,6 +38,7 @@ static void apply_loglevel(void)
 	for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
 		if (strcmp(value, names[i]) == 0) {
 			log_set_level((enum log_level)i);
+			loglevel_given = true;
 			return;
 		}
 	}
@@ -113,14 +117,38 @@ static void maybe_run_selftests(void)
 }
 #endif
 
+/*
+ * Start init and hand the console over: from here the console service owns
+ * the UART, and the kernel only prints warnings, errors and panics (unless
+ * loglevel= asked for more). Then wait for init, which should never end.
+ */
+static void run_init(void)
+{
+	struct process_object *init;
+	uint64_t status;
+
+	if (init_start(0, &init) != PROCESS_OK) {
+		log_error("kernel: no init; nothing to run\n");
+		return;
+	}
+	log_info("kernel: init started; the console service takes the console over\n");
+	if (!loglevel_given)
+		log_set_level(LOG_WARN);
+	process_object_wait(init, WAIT_FOREVER, &status);
+	kobject_put(&init->object);
+	log_error("kernel: init ended with status 0x%llx; nothing runs any more\n",
+		  (unsigned long long)status);
+}
+
 /* The first kthread: what the kernel does once every CPU schedules. */
 static void kernel_main_thread(void *arg)
 {
 	(void)arg;
+	process_reaper_start();
 #ifdef KERNEL_SELFTESTS
 	maybe_run_selftests();
 #endif
-	log_info("kernel: nothing more to do yet; idling\n");
+	run_init();
 }
 
 __noreturn void kernel_main(void)

@@ -18,6 +18,7 @@
 #include <hal/paging.h>
 #include <hal/user.h>
 #include <kernel/kthread.h>
+#include <kernel/panic.h>
 #include <kernel/process.h>
 
 #define PAGE	    VMM_PAGE_SIZE
@@ -213,6 +214,124 @@ static void thread_object_release(struct kobject *o)
 	kfree(container_of(o, struct thread_object, object));
 }
 
+/* ---- Detached processes: process objects and the reaper. */
+
+static struct process *reap_list; /* under reap_wq.lock */
+static struct wait_queue reap_wq; /* initialised by process_reaper_start() */
+
+/* p's last thread has ended: the reaper tears it down. Any context but interrupts. */
+static void reap_later(struct process *p)
+{
+	unsigned long irq = spin_lock_irqsave(&reap_wq.lock);
+
+	p->reap_next = reap_list;
+	reap_list = p;
+	wait_queue_wake_one_locked(&reap_wq);
+	spin_unlock_irqrestore(&reap_wq.lock, irq);
+}
+
+static void reaper_main(void *arg)
+{
+	(void)arg;
+	for (;;) {
+		unsigned long irq = spin_lock_irqsave(&reap_wq.lock);
+
+		while (reap_list == NULL)
+			wait_queue_wait_locked(&reap_wq, WAIT_FOREVER, 0);
+		struct process *p = reap_list;
+
+		reap_list = p->reap_next;
+		spin_unlock_irqrestore(&reap_wq.lock, irq);
+
+		struct process_object *o = p->object;
+		struct process_exit exit;
+
+		irq = spin_lock_irqsave(&o->lock);
+		o->process = NULL; /* a kill from now on has nothing to do */
+		spin_unlock_irqrestore(&o->lock, irq);
+		process_wait(p, &exit);
+		o->status = exit.status;
+		__atomic_store_n(&o->exited, true, __ATOMIC_RELEASE);
+		wait_queue_wake_all(&o->exited_wq);
+		kobject_put(&o->object); /* the process's reference */
+	}
+}
+
+void process_reaper_start(void)
+{
+	wait_queue_init(&reap_wq, "reaper");
+
+	struct thread *t = kthread_create("reaper", reaper_main, NULL);
+
+	if (t == NULL)
+		panic("process: no memory for the reaper thread");
+	thread_detach(t);
+	thread_start(t);
+}
+
+static void process_object_release(struct kobject *o)
+{
+	kfree(container_of(o, struct process_object, object));
+}
+
+int process_detach(struct process *p, struct process_object **out)
+{
+	struct process_object *o = kzalloc(sizeof(*o));
+
+	if (o == NULL)
+		return PROCESS_NO_MEMORY;
+	kobject_init(&o->object, KOBJ_PROCESS, process_object_release); /* the process's */
+	kobject_get(&o->object);					/* the caller's */
+	spin_init(&o->lock, "process object");
+	wait_queue_init(&o->exited_wq, "process-exited");
+	o->process = p;
+	p->object = o;
+	*out = o;
+	return PROCESS_OK;
+}
+
+int process_object_wait(struct process_object *o, uint64_t deadline_ns, uint64_t *status)
+{
+	unsigned long irq = spin_lock_irqsave(&o->exited_wq.lock);
+	enum wait_result why = WAIT_WOKEN;
+
+	while (!__atomic_load_n(&o->exited, __ATOMIC_ACQUIRE) && why == WAIT_WOKEN)
+		why = wait_queue_wait_locked(&o->exited_wq, deadline_ns, WAIT_CANCELLABLE);
+	spin_unlock_irqrestore(&o->exited_wq.lock, irq);
+	if (__atomic_load_n(&o->exited, __ATOMIC_ACQUIRE)) {
+		*status = o->status;
+		return WAIT_WOKEN;
+	}
+	return why;
+}
+
+void process_object_kill(struct process_object *o, uint64_t status)
+{
+	unsigned long irq = spin_lock_irqsave(&o->lock);
+
+	if (o->process != NULL)
+		process_kill(o->process, status);
+	spin_unlock_irqrestore(&o->lock, irq);
+}
+
+int process_map_data(struct process *p, const void *data, size_t len, uint64_t *va)
+{
+	uint64_t id;
+	size_t pages = (size_t)(ALIGN_UP((uint64_t)len, PAGE) / PAGE);
+
+	if (len == 0 || p->image_count == ARRAY_SIZE(p->image_ids))
+		return PROCESS_LIMIT;
+	int v = vmm_alloc(&p->vmm, pages, VMM_READ | VMM_WRITE | VMM_USER, VMM_EAGER | VMM_GUARD,
+			  va, &id);
+
+	if (v != VMM_OK)
+		return v == VMM_NO_MEMORY ? PROCESS_NO_MEMORY : PROCESS_LIMIT;
+	p->image_ids[p->image_count++] = id;
+	copy_into(p, *va, data, len, false);
+	return vmm_protect(&p->vmm, id, VMM_READ | VMM_USER) == VMM_OK ? PROCESS_OK
+								       : PROCESS_NO_MEMORY;
+}
+
 /* thread_exit()'s hook: the value goes to the thread object, the user stack back to the VMM. */
 static void uthread_on_exit(struct thread *t, void *value)
 {
@@ -226,9 +345,13 @@ static void uthread_on_exit(struct thread *t, void *value)
 		log_error("process %s: thread %u lost its stack record\n", p->name, ut->slot);
 	irq = spin_lock_irqsave(&p->lock);
 	p->threads[ut->slot] = NULL;
-	if (--p->live == 0 && !p->exiting)
+	bool last = --p->live == 0;
+
+	if (last && !p->exiting)
 		p->exiting = true; /* the last thread ended by itself: status 0 */
 	spin_unlock_irqrestore(&p->lock, irq);
+	if (last && p->object != NULL)
+		reap_later(p);
 
 	obj->value = (uint64_t)(uintptr_t)value;
 	__atomic_store_n(&obj->thread, NULL, __ATOMIC_RELAXED);

@@ -15,8 +15,10 @@
 #include <core/log.h>
 #include <core/syscall_dispatch.h>
 #include <core/usercopy.h>
+#include <hal/cpu.h>
 #include <hal/irq.h>
 #include <hal/user.h>
+#include <kernel/device.h>
 #include <kernel/process.h>
 
 #define PAGE VMM_PAGE_SIZE
@@ -380,6 +382,120 @@ static struct syscall_result sys_notification_wait(const uint64_t a[6])
 	return ipc_result(status);
 }
 
+/* ---- Processes (X3, X4): spawn, wait, kill through process handles. */
+
+static struct syscall_result sys_process_spawn(const uint64_t a[6])
+{
+	struct process *self = process_current(), *p = NULL;
+	struct kobject *o = object_of(a[0], KOBJ_IMAGE, SYS_RIGHT_READ), *given = NULL;
+	struct image_object *img = o != NULL ? container_of(o, struct image_object, object) : NULL;
+	struct process_object *po = NULL;
+	uint64_t entry = 0, h = 0, child_handle = 0;
+	uint32_t rights = 0;
+	struct syscall_result r;
+	int status;
+
+	if (img == NULL)
+		return syscall_bad_argument(0);
+	if (a[1] != 0) { /* checked now, moved once nothing else can fail for the caller's input */
+		if (handle_lookup(&self->handles, a[1], 0, SYS_RIGHT_GRANT, &given, NULL) !=
+		    HANDLE_OK) {
+			kobject_put(o);
+			return syscall_bad_argument(1);
+		}
+		kobject_put(given);
+	}
+	status = process_create(img->name, &p);
+	if (status == PROCESS_OK)
+		status = process_load_elf(p, img->data, img->size, &entry);
+	if (status == PROCESS_OK)
+		status = process_detach(p, &po);
+	kobject_put(o);
+	if (status != PROCESS_OK) {
+		r = status == PROCESS_BAD_IMAGE ? syscall_bad_argument(0)
+						: syscall_failed(SYSCALL_FAILED_NO_MEMORY);
+		goto fail;
+	}
+	if (handle_install(&self->handles, &po->object, SYS_RIGHTS_ALL, &h) != HANDLE_OK) {
+		h = 0;
+		r = syscall_failed(SYSCALL_FAILED_LIMIT);
+		goto fail;
+	}
+	if (a[1] != 0) {
+		if (handle_take(&self->handles, a[1], 0, SYS_RIGHT_GRANT, &given, &rights) !=
+		    HANDLE_OK) {
+			r = syscall_bad_argument(1); /* closed by another thread meanwhile */
+			goto fail;
+		}
+		status = handle_install(&p->handles, given, rights, &child_handle);
+		kobject_put(given); /* the child's table holds its own reference */
+		if (status != HANDLE_OK) {
+			r = syscall_failed(SYSCALL_FAILED_LIMIT);
+			goto fail;
+		}
+	}
+	if (process_start(p, entry, child_handle) != PROCESS_OK) {
+		r = syscall_failed(SYSCALL_FAILED_NO_MEMORY);
+		goto fail;
+	}
+	/* It runs: from here its teardown is the reaper's, once its last thread ended. */
+	kobject_put(&po->object); /* the handle holds its own reference */
+	return syscall_ok(h);
+fail:
+	if (h != 0)
+		handle_close(&self->handles, h);
+	if (po != NULL) { /* it never ran: no reaper; drop the process's and our reference */
+		p->object = NULL;
+		kobject_put(&po->object);
+		kobject_put(&po->object);
+	}
+	if (p != NULL)
+		process_destroy(p);
+	return r;
+}
+
+/* The process object `h` names with `need`; NULL when refused. A reference: kobject_put() it. */
+static struct process_object *process_of(uint64_t h, uint32_t need)
+{
+	struct kobject *o = object_of(h, KOBJ_PROCESS, need);
+
+	return o != NULL ? container_of(o, struct process_object, object) : NULL;
+}
+
+static struct syscall_result sys_process_wait(const uint64_t a[6])
+{
+	struct process_object *po = process_of(a[0], SYS_RIGHT_READ);
+	uint64_t deadline, status = 0;
+	int why;
+
+	if (po == NULL)
+		return syscall_bad_argument(0);
+	if (!deadline_of(a[1], &deadline)) {
+		kobject_put(&po->object);
+		return syscall_bad_argument(1);
+	}
+	why = process_object_wait(po, deadline, &status);
+	kobject_put(&po->object);
+	if (why == WAIT_WOKEN)
+		return syscall_ok(status);
+	if (why == WAIT_TIMEOUT)
+		return syscall_failed(SYSCALL_FAILED_TIMED_OUT);
+	thread_testcancel();
+	PANIC("syscall: a cancelled process wait returned");
+}
+
+static struct syscall_result sys_process_kill(const uint64_t a[6])
+{
+	struct process_object *po = process_of(a[0], SYS_RIGHT_WRITE);
+
+	if (po == NULL)
+		return syscall_bad_argument(0);
+	process_object_kill(po, a[1]);
+	kobject_put(&po->object);
+	thread_testcancel(); /* the caller may have killed its own process */
+	return syscall_ok(0);
+}
+
 static struct syscall_result sys_process_exit(const uint64_t a[6])
 {
 	process_kill(process_current(), a[0]);
@@ -487,6 +603,138 @@ static struct syscall_result sys_sleep(const uint64_t a[6])
 	return syscall_ok(0);
 }
 
+/* ---- Devices (X4): interrupts as notifications, registers for user-space drivers. */
+
+static struct irq_object *irq_of(uint64_t h)
+{
+	struct kobject *o = object_of(h, KOBJ_IRQ, SYS_RIGHT_WRITE);
+
+	return o != NULL ? container_of(o, struct irq_object, object) : NULL;
+}
+
+static struct syscall_result sys_irq_bind(const uint64_t a[6])
+{
+	struct irq_object *irq = irq_of(a[0]);
+	struct notification *n = NULL;
+	bool ok;
+
+	if (irq == NULL)
+		return syscall_bad_argument(0);
+	if (a[1] != 0 || a[2] != 0) {
+		n = a[1] != 0 ? notification_of(a[1], SYS_RIGHT_WRITE) : NULL;
+		if (n == NULL || a[2] == 0) {
+			if (n != NULL)
+				kobject_put(&n->object);
+			kobject_put(&irq->object);
+			return syscall_bad_argument(n == NULL ? 1 : 2);
+		}
+	}
+	ok = irq_object_bind(irq, n, a[2]);
+	if (n != NULL)
+		kobject_put(&n->object);
+	kobject_put(&irq->object);
+	return ok ? syscall_ok(0) : syscall_error(SYSCALL_STATUS_UNAVAILABLE, 0);
+}
+
+static struct syscall_result sys_irq_ack(const uint64_t a[6])
+{
+	struct irq_object *irq = irq_of(a[0]);
+	bool bound;
+
+	if (irq == NULL)
+		return syscall_bad_argument(0);
+	bound = irq_object_ack(irq);
+	kobject_put(&irq->object);
+	return bound ? syscall_ok(0) : syscall_error(SYSCALL_STATUS_UNAVAILABLE, 0);
+}
+
+static struct device_object *device_of(uint64_t h, uint32_t need, uint32_t *rights)
+{
+	struct kobject *o;
+
+	if (handle_lookup(&process_current()->handles, h, KOBJ_DEVICE, need, &o, rights) !=
+	    HANDLE_OK)
+		return NULL;
+	return container_of(o, struct device_object, object);
+}
+
+static struct syscall_result sys_device_map(const uint64_t a[6])
+{
+	uint32_t rights;
+	struct device_object *dev = device_of(a[0], SYS_RIGHT_READ, &rights);
+	uint64_t first, pages, va, id;
+	int status;
+
+	if (dev == NULL)
+		return syscall_bad_argument(0);
+	if (dev->port_io) {
+		kobject_put(&dev->object);
+		return syscall_error(SYSCALL_STATUS_UNAVAILABLE, 0);
+	}
+	first = dev->base & ~(PAGE - 1);
+	pages = (ALIGN_UP(dev->base + dev->size, PAGE) - first) / PAGE;
+	status = vmm_map_phys(&process_current()->vmm, first, (size_t)pages,
+			      VMM_READ | VMM_USER | ((rights & SYS_RIGHT_WRITE) ? VMM_WRITE : 0),
+			      &va, &id);
+	va += dev->base - first;
+	kobject_put(&dev->object);
+	if (status != VMM_OK)
+		return failed_from_vmm(status);
+	return syscall_ok(va);
+}
+
+/* A port access's device, offset and width, checked; NULL with *bad set when refused. */
+static struct device_object *port_of(const uint64_t a[6], uint32_t need, struct syscall_result *bad)
+{
+	struct device_object *dev = device_of(a[0], need, NULL);
+
+	if (dev == NULL) {
+		*bad = syscall_bad_argument(0);
+	} else if (!dev->port_io) {
+		*bad = syscall_error(SYSCALL_STATUS_UNAVAILABLE, 0);
+	} else if (a[1] >= dev->size) {
+		*bad = syscall_bad_argument(1);
+	} else if ((a[2] != 1 && a[2] != 2 && a[2] != 4) || a[2] > dev->size - a[1]) {
+		*bad = syscall_bad_argument(2);
+	} else {
+		return dev;
+	}
+	if (dev != NULL)
+		kobject_put(&dev->object);
+	return NULL;
+}
+
+static struct syscall_result sys_port_read(const uint64_t a[6])
+{
+	struct syscall_result r;
+	struct device_object *dev = port_of(a, SYS_RIGHT_READ, &r);
+	uint32_t value;
+
+	if (dev == NULL)
+		return r;
+	bool ok = hal_port_read((uint16_t)(dev->base + a[1]), (unsigned)a[2], &value);
+
+	kobject_put(&dev->object);
+	return ok ? syscall_ok(value) : syscall_error(SYSCALL_STATUS_UNAVAILABLE, 0);
+}
+
+static struct syscall_result sys_port_write(const uint64_t a[6])
+{
+	struct syscall_result r;
+	struct device_object *dev = port_of(a, SYS_RIGHT_WRITE, &r);
+
+	if (dev == NULL)
+		return r;
+	if (a[3] > (a[2] == 4 ? UINT32_MAX : ((UINT64_C(1) << (8 * a[2])) - 1))) {
+		kobject_put(&dev->object);
+		return syscall_bad_argument(3);
+	}
+	bool ok = hal_port_write((uint16_t)(dev->base + a[1]), (unsigned)a[2], (uint32_t)a[3]);
+
+	kobject_put(&dev->object);
+	return ok ? syscall_ok(0) : syscall_error(SYSCALL_STATUS_UNAVAILABLE, 0);
+}
+
 static const struct syscall_desc table[SYSCALL_COUNT] = {
 	[SYS_DEBUG_WRITE] = { "debug_write", 2, sys_debug_write },
 	[SYS_THREAD_YIELD] = { "thread_yield", 0, sys_thread_yield },
@@ -509,6 +757,14 @@ static const struct syscall_desc table[SYSCALL_COUNT] = {
 	[SYS_NOTIFICATION_CREATE] = { "notification_create", 0, sys_notification_create },
 	[SYS_NOTIFICATION_SIGNAL] = { "notification_signal", 2, sys_notification_signal },
 	[SYS_NOTIFICATION_WAIT] = { "notification_wait", 2, sys_notification_wait },
+	[SYS_PROCESS_SPAWN] = { "process_spawn", 2, sys_process_spawn },
+	[SYS_PROCESS_WAIT] = { "process_wait", 2, sys_process_wait },
+	[SYS_PROCESS_KILL] = { "process_kill", 2, sys_process_kill },
+	[SYS_IRQ_BIND] = { "irq_bind", 3, sys_irq_bind },
+	[SYS_IRQ_ACK] = { "irq_ack", 1, sys_irq_ack },
+	[SYS_DEVICE_MAP] = { "device_map", 1, sys_device_map },
+	[SYS_PORT_READ] = { "port_read", 3, sys_port_read },
+	[SYS_PORT_WRITE] = { "port_write", 4, sys_port_write },
 };
 
 struct syscall_result kernel_syscall(const struct syscall_args *args)

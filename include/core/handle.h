@@ -30,6 +30,10 @@ enum kobject_type {
 	KOBJ_THREAD = 1,
 	KOBJ_ENDPOINT,
 	KOBJ_NOTIFICATION,
+	KOBJ_PROCESS,
+	KOBJ_IMAGE,  /* a program from a boot module (kernel/device.c) */
+	KOBJ_IRQ,    /* a device line (kernel/device.c) */
+	KOBJ_DEVICE, /* a device's registers (kernel/device.c) */
 	KOBJ_TYPE_COUNT,
 };
 

@@ -118,6 +118,14 @@ void hal_cpu_print_registers(void);
 bool hal_frame_unwind(uintptr_t fp, uintptr_t *caller_fp, uintptr_t *return_address);
 
 /*
+ * I/O-port space (x86): read or write `width` (1, 2 or 4) bytes at `port`.
+ * Platforms without one answer false and touch nothing; the kernel only
+ * asks for ports a device object names, and only x86 makes such objects.
+ */
+bool hal_port_read(uint16_t port, unsigned width, uint32_t *value);
+bool hal_port_write(uint16_t port, unsigned width, uint32_t value);
+
+/*
  * Turn the machine off (ACPI, PSCI, SBI or the platform's power register),
  * for the end of an automated selftest run. If no method works, halts.
  */

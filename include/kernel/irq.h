@@ -16,7 +16,10 @@ typedef void (*irq_handler_fn)(unsigned irq, void *arg);
  */
 bool irq_register(unsigned irq, irq_handler_fn fn, void *arg);
 
-/* Mask the line and forget its handler. */
+/*
+ * Mask the line and forget its handler; returns once no CPU runs it any
+ * more, so its argument may be freed. Not from the handler itself.
+ */
 void irq_unregister(unsigned irq);
 
 #endif /* KERNEL_IRQ_H */

@@ -71,6 +71,7 @@ struct process_exit {
 };
 
 struct uthread;
+struct process_object;
 
 struct process {
 	uint64_t pid;
@@ -84,7 +85,10 @@ struct process {
 	struct wait_queue exit_wq;		      /* process_wait() waits here for live == 0 */
 	struct handle_table handles;
 	struct handle_slot handle_slots[PROCESS_HANDLES_MAX];
-	uint64_t image_ids[16]; /* VMM records of the program: not unmappable */
+	struct process_object
+		*object;	   /* what handles to it name; NULL: waited for by its creator */
+	struct process *reap_next; /* on the reaper's list */
+	uint64_t image_ids[16];	   /* VMM records of the program: not unmappable */
 	size_t image_count;
 	struct hal_paging *paging;
 	struct vmm vmm;
@@ -111,6 +115,21 @@ struct thread_object {
 	bool exited;		     /* `value` is set (atomic, release) */
 	uint64_t value;		     /* the exit value, THREAD_CANCELLED when cancelled */
 	struct uthread *thread;	     /* NULL once it ended */
+};
+
+/*
+ * A process as handles see it (KOBJ_PROCESS), for processes that user
+ * space (or the kernel for init) started with process_spawn_detached().
+ * One reference belongs to the process until the reaper has torn it down,
+ * one to each handle. READ waits for its end, WRITE kills it.
+ */
+struct process_object {
+	struct kobject object;
+	struct spinlock lock;	     /* `process` */
+	struct process *process;     /* NULL once it ended */
+	struct wait_queue exited_wq; /* waiters for its end */
+	bool exited;		     /* `status` is set and the process is gone (atomic, release) */
+	uint64_t status;	     /* its exit status */
 };
 
 /* Results of the functions below. */
@@ -182,6 +201,36 @@ void process_fault(const struct trap_info *info);
  * that is not one of p's.
  */
 void process_wait(struct process *p, struct process_exit *exit);
+
+/*
+ * Start the kernel's reaper: the thread that tears down detached processes
+ * (those with a process object) once their last thread has ended, and then
+ * marks their object exited. Once, at boot, before the first detached spawn.
+ */
+void process_reaper_start(void);
+
+/*
+ * Give the process `p` (created, loaded, not started) a process object
+ * and make it detached: the reaper, not its creator, waits for it. *out
+ * gets the object with one reference for the caller.
+ */
+int process_detach(struct process *p, struct process_object **out);
+
+/*
+ * Wait until the object's process has ended and been torn down, or until
+ * deadline_ns (WAIT_FOREVER: no limit). PROCESS_OK with *status, or a
+ * wait_reason (WAIT_TIMED_OUT, WAIT_CANCELLED) as a negative number.
+ */
+int process_object_wait(struct process_object *o, uint64_t deadline_ns, uint64_t *status);
+
+/* process_kill() of the object's process, if it still runs. */
+void process_object_kill(struct process_object *o, uint64_t status);
+
+/*
+ * Map a read-only copy of data[0..len) into p, user-visible, like its
+ * program: not unmappable. *va gets its address.
+ */
+int process_map_data(struct process *p, const void *data, size_t len, uint64_t *va);
 
 /* Free a process that never started (a failed load). */
 void process_destroy(struct process *p);

@@ -25,6 +25,7 @@ static const struct kernel_selftest_suite *const suites[] = {
 	&selftest_suite_sched,
 	&selftest_suite_user,
 	&selftest_suite_ipc,
+	&selftest_suite_init,
 	&selftest_suite_bench,
 	&selftest_suite_selftest_fail,
 	&selftest_suite_selftest_panic,

@@ -154,6 +154,7 @@ extern const struct kernel_selftest_suite selftest_suite_smp;
 extern const struct kernel_selftest_suite selftest_suite_sched;
 extern const struct kernel_selftest_suite selftest_suite_user;
 extern const struct kernel_selftest_suite selftest_suite_ipc;
+extern const struct kernel_selftest_suite selftest_suite_init;
 extern const struct kernel_selftest_suite selftest_suite_bench;
 extern const struct kernel_selftest_suite selftest_suite_selftest_overflow;
 

@@ -201,3 +201,16 @@ __noreturn void hal_power_off(void)
 	log_error("power-off failed: halting\n");
 	hal_cpu_halt();
 }
+
+/* No I/O-port space on this architecture: device registers are memory-mapped. */
+bool hal_port_read(uint16_t port, unsigned width, uint32_t *value)
+{
+	(void)port, (void)width, (void)value;
+	return false;
+}
+
+bool hal_port_write(uint16_t port, unsigned width, uint32_t value)
+{
+	(void)port, (void)width, (void)value;
+	return false;
+}

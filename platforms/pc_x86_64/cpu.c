@@ -194,3 +194,37 @@ __noreturn void hal_power_off(void)
 	log_error("power-off failed: halting\n");
 	hal_cpu_halt();
 }
+
+bool hal_port_read(uint16_t port, unsigned width, uint32_t *value)
+{
+	switch (width) {
+	case 1:
+		*value = inb(port);
+		return true;
+	case 2:
+		*value = inw(port);
+		return true;
+	case 4:
+		*value = inl(port);
+		return true;
+	default:
+		return false;
+	}
+}
+
+bool hal_port_write(uint16_t port, unsigned width, uint32_t value)
+{
+	switch (width) {
+	case 1:
+		outb(port, (uint8_t)value);
+		return true;
+	case 2:
+		outw(port, (uint16_t)value);
+		return true;
+	case 4:
+		outl(port, value);
+		return true;
+	default:
+		return false;
+	}
+}
