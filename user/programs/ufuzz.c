@@ -47,7 +47,16 @@ static const unsigned nargs[SYSCALL_COUNT] = {
 	[SYS_NOTIFICATION_CREATE] = 0,
 	[SYS_NOTIFICATION_SIGNAL] = 2,
 	[SYS_NOTIFICATION_WAIT] = 2,
+	[SYS_PROCESS_SPAWN] = 2,
+	[SYS_PROCESS_WAIT] = 2,
+	[SYS_PROCESS_KILL] = 2,
+	[SYS_IRQ_BIND] = 3,
+	[SYS_IRQ_ACK] = 1,
+	[SYS_DEVICE_MAP] = 1,
+	[SYS_PORT_READ] = 3,
+	[SYS_PORT_WRITE] = 4,
 };
+_Static_assert(SYSCALL_COUNT == 29, "a new syscall needs its argument count above");
 static uint64_t maps[MAPS];
 static unsigned map_count;
 
