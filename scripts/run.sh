@@ -14,6 +14,9 @@ Usage: scripts/run.sh (--arch ARCH | --all) [options]          boot under QEMU
        scripts/run.sh -t | --test [--test-name NAME] [options] native tests
 
 QEMU mode boots <builddir>/kernel.iso (--all: each architecture in turn).
+With --expect TEXT, QEMU mode boots headless instead, prints the serial
+console and exits 0 as soon as a line contains TEXT (then stops QEMU), 1 on
+a panic, 124 when TEXT does not come within --timeout seconds.
 Selftest mode boots headless, prints the serial console and exits 0 on
 "selftest: result: PASS", 1 on FAIL or a panic, 124 on timeout. Build the
 image first with: scripts/build.sh --arch ARCH --kernel-selftests-autorun
@@ -37,7 +40,8 @@ Options:
   --build                QEMU/selftest mode: build the target first (scripts/build.sh)
   --kernel-selftest      selftest mode
   --bench                bench mode
-  --timeout S            selftest mode: give up after S seconds (default: 300)
+  --expect TEXT          QEMU mode: headless, succeed when the console prints TEXT
+  --timeout S            selftest and --expect runs: give up after S seconds (default: 300)
   -t, --test             test mode
   --test-name NAME       test mode: run one test (e.g. base_printf) or suite (e.g. base)
   --list-tests           test mode: list the tests and suites, run nothing
@@ -55,6 +59,7 @@ smp=4
 debug=0
 debug_port=1234
 timeout_s=300
+expect=""
 test_name=""
 list_tests=0
 build_first=0
@@ -74,6 +79,11 @@ while [ $# -gt 0 ]; do
 		shift
 		;;
 	--kernel-selftest) mode=selftest ;;
+	--expect)
+		[ $# -ge 2 ] && [ -n "$2" ] || usage_error "--expect needs the text to wait for"
+		expect=$2
+		shift
+		;;
 	--bench) mode=bench ;;
 	--build) build_first=1 ;;
 	--timeout)
@@ -107,6 +117,7 @@ done
 	usage_error "--builddir names one directory; with --all use --build-root/--build-prefix"
 [ "$mode" = test ] && [ "$build_first" = 1 ] && usage_error "--build belongs to QEMU and selftest modes"
 [ "$mode" = bench ] && [ "$debug" = 1 ] && usage_error "--debug belongs to QEMU mode"
+[ -n "$expect" ] && [ "$mode" != qemu ] && usage_error "--expect belongs to QEMU mode"
 if [ "$mode" != test ] && { [ -n "$test_name" ] || [ "$list_tests" = 1 ]; }; then
 	usage_error "--test-name and --list-tests belong to test mode (-t)"
 fi
@@ -197,10 +208,10 @@ run_tests() {
 }
 
 # ------------------------------------------------------------ selftest mode
-run_selftest() {
-	local a=$1 log qpid start status marker=""
-	# A failed verdict, a kernel panic, or a loader that refused to boot.
-	local fail_pattern='selftest: result: FAIL|KERNEL PANIC|^panic:|loader: error:'
+# run_headless ARCH PASS_TEXT FAIL_REGEX WHAT: boot headless until the console
+# prints PASS_TEXT (exit 0), matches FAIL_REGEX (1), or --timeout passes (124).
+run_headless() {
+	local a=$1 pass_text=$2 fail_pattern=$3 what=$4 log qpid start status marker=""
 	local -a args
 	mapfile -t args < <(qemu_args "$a")
 	log=$(mktemp)
@@ -213,7 +224,7 @@ run_selftest() {
 	local tpid=$!
 	start=$SECONDS
 	while kill -0 "$qpid" 2>/dev/null; do
-		if grep -q 'selftest: result: PASS' "$log"; then
+		if grep -qF -- "$pass_text" "$log"; then
 			marker=PASS
 		elif grep -qE "$fail_pattern" "$log"; then
 			marker=FAIL
@@ -242,29 +253,40 @@ run_selftest() {
 	kill "$tpid" 2>/dev/null || true
 	wait "$tpid" 2>/dev/null || true
 	if [ -z "$marker" ]; then
-		grep -q 'selftest: result: PASS' "$log" && marker=PASS
+		grep -qF -- "$pass_text" "$log" && marker=PASS
 		grep -qE "$fail_pattern" "$log" && marker=FAIL
 	fi
 	rm -f "$log"
 	case "$marker" in
 	PASS)
-		echo "run.sh: $a: selftests PASS"
+		echo "run.sh: $a: $what PASS"
 		status=0
 		;;
 	TIMEOUT)
-		echo "run.sh: $a: no selftest verdict within ${timeout_s}s" >&2
+		echo "run.sh: $a: no $what verdict within ${timeout_s}s" >&2
 		status=124
 		;;
 	FAIL)
-		echo "run.sh: $a: selftests FAIL" >&2
+		echo "run.sh: $a: $what FAIL" >&2
 		status=1
 		;;
 	*)
-		echo "run.sh: $a: QEMU stopped without a selftest verdict" >&2
+		echo "run.sh: $a: QEMU stopped without a $what verdict" >&2
 		status=1
 		;;
 	esac
 	return "$status"
+}
+
+# A failed verdict, a kernel panic, or a loader that refused to boot.
+run_selftest() {
+	run_headless "$1" 'selftest: result: PASS' \
+		'selftest: result: FAIL|KERNEL PANIC|^panic:|loader: error:' selftests
+}
+
+# A boot that must print $expect: a panic or a refusing loader fails it.
+run_expect() {
+	run_headless "$1" "$expect" 'KERNEL PANIC|^panic:|loader: error:' "boot ('$expect')"
 }
 
 # --------------------------------------------------------------- bench mode
@@ -323,15 +345,25 @@ bench)
 	run_bench "$arch"
 	;;
 qemu)
+	[ -z "$expect" ] || [ "$debug" = 0 ] || usage_error "--expect boots headless: no --debug"
 	if [ "$all" = 1 ]; then
+		expect_status=0
 		for a in "${KEEL_ARCHES[@]}"; do
-			echo "run.sh: booting $a (Ctrl-A X quits QEMU and moves on)"
 			build_target "$a"
+			if [ -n "$expect" ]; then
+				run_expect "$a" || expect_status=1
+				continue
+			fi
+			echo "run.sh: booting $a (Ctrl-A X quits QEMU and moves on)"
 			run_boot "$a" || echo "run.sh: $a: QEMU exited with status $?"
 		done
+		exit "$expect_status"
+	fi
+	[ -n "$arch" ] || usage_error "no target: use --arch <arch> (one of: ${KEEL_ARCHES[*]}) or --all"
+	build_target "$arch"
+	if [ -n "$expect" ]; then
+		run_expect "$arch"
 	else
-		[ -n "$arch" ] || usage_error "no target: use --arch <arch> (one of: ${KEEL_ARCHES[*]}) or --all"
-		build_target "$arch"
 		run_boot "$arch"
 	fi
 	;;

@@ -67,6 +67,9 @@ expect_usage_error "run.sh --test-name without value" '--test-name needs a value
 expect_usage_error "run.sh bench without arch" 'bench mode needs --arch' "$r" --bench
 expect_usage_error "run.sh bench with --build" 'always builds' "$r" --bench --build --arch x86_64
 expect_usage_error "run.sh bench with --debug" '--debug belongs to QEMU mode' "$r" --bench --debug --arch x86_64
+expect_usage_error "run.sh --expect without text" '--expect needs the text' "$r" --arch x86_64 --expect
+expect_usage_error "run.sh --expect with --debug" 'boots headless' "$r" --arch x86_64 --expect hi --debug
+expect_usage_error "run.sh --expect in selftest mode" '--expect belongs to QEMU mode' "$r" --kernel-selftest --arch x86_64 --expect hi
 
 q=$root/scripts/run_qemu.sh
 expect_usage_error "run_qemu.sh without a target" '--arch <arch>' "$q"
