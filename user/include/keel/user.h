@@ -91,6 +91,60 @@ static inline struct syscall_result sys_notification_wait(uint64_t notification,
 	return keel_syscall(SYS_NOTIFICATION_WAIT, notification, timeout_ns, 0);
 }
 
+/*
+ * Processes (X4). The handle given to spawn (0: none) moves into the child
+ * and needs SYS_RIGHT_GRANT; the child's main() gets its own handle to the
+ * object as argument. The value is a handle to the process (SYS_RIGHTS_ALL).
+ */
+static inline struct syscall_result sys_process_spawn(uint64_t image, uint64_t handle)
+{
+	return keel_syscall(SYS_PROCESS_SPAWN, image, handle, 0);
+}
+
+/* Wait (SYS_IPC_FOREVER, or at most timeout_ns) until it ended; value: its exit status. */
+static inline struct syscall_result sys_process_wait(uint64_t process, uint64_t timeout_ns)
+{
+	return keel_syscall(SYS_PROCESS_WAIT, process, timeout_ns, 0);
+}
+
+static inline struct syscall_result sys_process_kill(uint64_t process, uint64_t status)
+{
+	return keel_syscall(SYS_PROCESS_KILL, process, status, 0);
+}
+
+/*
+ * Devices (X4). Each interrupt of a bound line ORs bits into the
+ * notification and masks the line until sys_irq_ack(): quiet the device
+ * first, then ack, or the line fires again at once.
+ */
+static inline struct syscall_result sys_irq_bind(uint64_t irq, uint64_t notification, uint64_t bits)
+{
+	return keel_syscall(SYS_IRQ_BIND, irq, notification, bits);
+}
+
+static inline struct syscall_result sys_irq_ack(uint64_t irq)
+{
+	return keel_syscall(SYS_IRQ_ACK, irq, 0, 0);
+}
+
+/* Map a memory-mapped device's registers (uncached); value: their address. */
+static inline struct syscall_result sys_device_map(uint64_t device)
+{
+	return keel_syscall(SYS_DEVICE_MAP, device, 0, 0);
+}
+
+/* Read width (1, 2 or 4) bytes at I/O port device + offset; value: what was read. */
+static inline struct syscall_result sys_port_read(uint64_t device, uint64_t offset, uint64_t width)
+{
+	return keel_syscall(SYS_PORT_READ, device, offset, width);
+}
+
+static inline struct syscall_result sys_port_write(uint64_t device, uint64_t offset, uint64_t width,
+						   uint64_t value)
+{
+	return keel_syscall6(SYS_PORT_WRITE, device, offset, width, value, 0, 0);
+}
+
 static inline struct syscall_result sys_mem_map(uint64_t bytes, unsigned prot, unsigned flags)
 {
 	return keel_syscall(SYS_MEM_MAP, bytes, prot, flags);
