@@ -268,6 +268,27 @@ static void test_handles(void)
 	keel_expect("and the first joins", sys_thread_join(h), SYSCALL_STATUS_OK, 9);
 }
 
+/* Syscalls 21-28 take handles of one kind each: every other kind is refused as argument 0. */
+static void test_object_kinds(void)
+{
+	struct syscall_result r = sys_notification_create();
+	uint64_t n = r.value;
+
+	keel_expect_true("a notification for the kinds", r.status == SYSCALL_STATUS_OK);
+	keel_expect("spawn from a notification", sys_process_spawn(n, 0), BAD(0));
+	keel_expect("spawn from handle 0", sys_process_spawn(0, 0), BAD(0));
+	keel_expect("wait for a notification", sys_process_wait(n, 0), BAD(0));
+	keel_expect("kill a notification", sys_process_kill(n, 1), BAD(0));
+	keel_expect("bind a notification as an IRQ", sys_irq_bind(n, n, 1), BAD(0));
+	keel_expect("ack a notification", sys_irq_ack(n), BAD(0));
+	keel_expect("map a notification", sys_device_map(n), BAD(0));
+	keel_expect("read ports of a notification", sys_port_read(n, 0, 1), BAD(0));
+	keel_expect("write ports of a notification", sys_port_write(n, 0, 1, 0), BAD(0));
+	keel_expect("bind with an unused argument set",
+		    keel_syscall6(SYS_IRQ_BIND, n, n, 1, 1, 0, 0), BAD(3));
+	keel_expect("close it", sys_handle_close(n), SYSCALL_STATUS_OK, 0);
+}
+
 uint64_t main(uint64_t arg)
 {
 	(void)arg;
@@ -279,5 +300,6 @@ uint64_t main(uint64_t arg)
 	test_memory();
 	test_threads();
 	test_handles();
+	test_object_kinds();
 	return keel_check_summary();
 }
