@@ -12,16 +12,28 @@ const struct acpi_sdt_header *acpi_find_table(const char *signature)
 	return acpi_find_table_at(bi->rsdp_phys, bi->hhdm_offset, signature);
 }
 
-bool acpi_spcr(uint8_t *interface_type, struct acpi_gas *base)
+/* SPCR field offsets (ACPI SPCR, revision 2 and later). */
+#define SPCR_INTERFACE_TYPE 36
+#define SPCR_BASE_ADDRESS   40
+#define SPCR_INTERRUPT_TYPE 52
+#define SPCR_GSI	    54
+
+bool acpi_spcr(uint8_t *interface_type, struct acpi_gas *base, uint32_t *gsi)
 {
 	const struct acpi_sdt_header *spcr = acpi_find_table("SPCR");
 
-	if (spcr == NULL || spcr->length < 52)
+	if (spcr == NULL || spcr->length < SPCR_INTERRUPT_TYPE)
 		return false;
 	const uint8_t *b = (const uint8_t *)spcr;
 
-	*interface_type = b[36];
-	memcpy(base, b + 40, sizeof(*base));
+	*interface_type = b[SPCR_INTERFACE_TYPE];
+	memcpy(base, b + SPCR_BASE_ADDRESS, sizeof(*base));
+	if (gsi != NULL) {
+		*gsi = ACPI_SPCR_NO_GSI;
+		if (spcr->length >= SPCR_GSI + 4 &&
+		    (b[SPCR_INTERRUPT_TYPE] & ACPI_SPCR_INT_GSI_MASK))
+			memcpy(gsi, b + SPCR_GSI, 4);
+	}
 	return base->address != 0;
 }
 

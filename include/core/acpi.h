@@ -59,8 +59,20 @@ const struct acpi_sdt_header *acpi_table_at(uint64_t phys, uint64_t offset);
 #define ACPI_SPCR_PL011	    0x03
 #define ACPI_SPCR_16550_GAS 0x12
 
-/* The serial console the firmware names in SPCR: false when there is none. */
-bool acpi_spcr(uint8_t *interface_type, struct acpi_gas *base);
+/*
+ * SPCR's interrupt type bits (byte 52) that say its Global System
+ * Interrupt field (byte 54) is valid: I/O APIC, I/O SAPIC, ARM GIC,
+ * RISC-V PLIC/APLIC. Bit 0 alone (a PC-AT 8259 IRQ) does not.
+ */
+#define ACPI_SPCR_INT_GSI_MASK 0x1e
+#define ACPI_SPCR_NO_GSI       UINT32_MAX
+
+/*
+ * The serial console the firmware names in SPCR: false when there is none.
+ * `gsi` may be NULL; otherwise it gets the UART's GSI when the table's
+ * interrupt type says that field is valid, else ACPI_SPCR_NO_GSI.
+ */
+bool acpi_spcr(uint8_t *interface_type, struct acpi_gas *base, uint32_t *gsi);
 
 /*
  * What writing S5 (soft off) takes: the PM1a (and optional PM1b) control

@@ -55,7 +55,7 @@ static uint64_t firmware_uart(const struct boot_info *bi)
 	struct fdt fdt;
 	uint64_t base, size;
 
-	if (bi->rsdp_phys != 0 && acpi_spcr(&type, &gas) && type == ACPI_SPCR_PL011 &&
+	if (bi->rsdp_phys != 0 && acpi_spcr(&type, &gas, NULL) && type == ACPI_SPCR_PL011 &&
 	    gas.space_id == ACPI_GAS_MEMORY)
 		return gas.address;
 	if (fdt_boot(&fdt)) {

@@ -487,7 +487,7 @@ static bool map_devices(const struct boot_info *bi)
 	struct acpi_gas gas;
 	struct acpi_s5 s5;
 
-	if (bi->rsdp_phys != 0 && acpi_spcr(&type, &gas) && gas.space_id == ACPI_GAS_MEMORY &&
+	if (bi->rsdp_phys != 0 && acpi_spcr(&type, &gas, NULL) && gas.space_id == ACPI_GAS_MEMORY &&
 	    (type == ACPI_SPCR_16550 || type == ACPI_SPCR_16550_GAS))
 		uart = gas.address;
 	if (!map_direct(bi, uart, 8, PTE_MAT_SUC))

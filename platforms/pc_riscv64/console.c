@@ -90,7 +90,7 @@ static bool uart_from_spcr(uint64_t *base, unsigned *shift)
 	uint8_t type;
 	struct acpi_gas gas;
 
-	if (!acpi_spcr(&type, &gas) || gas.space_id != ACPI_GAS_MEMORY ||
+	if (!acpi_spcr(&type, &gas, NULL) || gas.space_id != ACPI_GAS_MEMORY ||
 	    (type != ACPI_SPCR_16550 && type != ACPI_SPCR_16550_GAS))
 		return false;
 	*base = gas.address;

@@ -32,7 +32,7 @@ bool hal_console_init(const struct boot_info *bi)
 	struct acpi_gas gas;
 
 	port = COM1;
-	if (bi->rsdp_phys != 0 && acpi_spcr(&type, &gas) && gas.space_id == ACPI_GAS_IO &&
+	if (bi->rsdp_phys != 0 && acpi_spcr(&type, &gas, NULL) && gas.space_id == ACPI_GAS_IO &&
 	    (type == ACPI_SPCR_16550 || type == ACPI_SPCR_16550_GAS) && gas.address <= 0xfff8)
 		port = (uint16_t)gas.address;
 
