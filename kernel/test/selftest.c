@@ -23,6 +23,7 @@ static const struct kernel_selftest_suite *const suites[] = {
 	&selftest_suite_vmm,
 	&selftest_suite_smp,
 	&selftest_suite_sched,
+	&selftest_suite_irq,
 	&selftest_suite_user,
 	&selftest_suite_ipc,
 	&selftest_suite_init,

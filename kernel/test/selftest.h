@@ -152,6 +152,7 @@ extern const struct kernel_selftest_suite selftest_suite_paging;
 extern const struct kernel_selftest_suite selftest_suite_vmm;
 extern const struct kernel_selftest_suite selftest_suite_smp;
 extern const struct kernel_selftest_suite selftest_suite_sched;
+extern const struct kernel_selftest_suite selftest_suite_irq;
 extern const struct kernel_selftest_suite selftest_suite_user;
 extern const struct kernel_selftest_suite selftest_suite_ipc;
 extern const struct kernel_selftest_suite selftest_suite_init;

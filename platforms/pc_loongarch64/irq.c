@@ -17,11 +17,17 @@
  * kernel keeps its own bitmap of requests (cpu->ipi_pending), so one bit
  * (0) is all this file sends, and any bit received means "look".
  *
- * Device lines: not driven yet. EIOINTC routing and the PCH PIC behind it
- * come with the first device driver; until then HWI0-7 stay disabled in
- * ECFG on every core and hal_irq_unmask()/hal_irq_mask() answer false.
+ * Device lines. A device's line goes into the bridge's PCH-PIC
+ * (pch_pic.c), which masks it or sends it on as a vector to the EIOINTC
+ * (eiointc.c), which raises one hardware line (HWI1 on QEMU's virt
+ * machine) on the boot CPU. Line numbers are ACPI GSIs; hal_irq_unmask()
+ * and hal_irq_mask() act on the PCH-PIC's mask. la_interrupt() claims the
+ * vector at the EIOINTC, which acknowledges it, and reports its GSI.
+ * Without a PCH-PIC in the MADT the HWI lines stay disabled and
+ * hal_irq_unmask()/hal_irq_mask() answer false.
  */
 #include <base/compiler.h>
+#include <core/acpi.h>
 #include <core/cpu.h>
 #include <core/log.h>
 #include <hal/cpu.h>
@@ -29,9 +35,15 @@
 
 #include "loongarch.h"
 
-#define BIT(n)	      (1UL << (n))
-#define LINES_ALL     (BIT(INT_LINES) - 1)
-#define LINES_ENABLED (BIT(INT_TIMER) | BIT(INT_IPI))
+#define BIT(n)	  (1UL << (n))
+#define LINES_ALL (BIT(INT_LINES) - 1)
+
+/* MADT entries follow the header and two 32-bit fields. */
+#define MADT_ENTRIES 8
+
+/* The lines every core enables: timer and IPI, and the EIOINTC's once it is set up. */
+static unsigned long lines_enabled = BIT(INT_TIMER) | BIT(INT_IPI);
+static unsigned device_line = INT_LINES; /* the EIOINTC's HWI line; INT_LINES: none */
 
 /*
  * hal_cpu_idle. Enabling interrupts and waiting cannot be one instruction,
@@ -70,16 +82,44 @@ void hal_irq_init(void)
 	csr_xchg(CSR_ECFG, 0, LINES_ALL);
 	la_timer_init();
 	log_info("irq: core interrupt lines (ECFG/ESTAT), IPI through IOCSR, constant timer at "
-		 "%llu Hz; device lines (EIOINTC) not driven\n",
+		 "%llu Hz\n",
 		 (unsigned long long)la_counter_hz);
+
+	/* Device lines are optional: the kernel schedules without them. */
+	unsigned line = la_eiointc_init();
+
+	if (la_pch_pic_init()) {
+		device_line = line;
+		lines_enabled |= BIT(line);
+	}
 }
 
-/* The calling CPU's side: the IPI block on, no stale request, timer and IPI lines enabled. */
+const uint8_t *la_madt_entry(uint8_t type, uint8_t min_length)
+{
+	const struct acpi_sdt_header *madt = acpi_find_table("APIC");
+
+	if (madt == NULL)
+		return NULL;
+	const uint8_t *p = (const uint8_t *)madt + sizeof(*madt) + MADT_ENTRIES;
+	const uint8_t *end = (const uint8_t *)madt + madt->length;
+
+	for (; p + 2 <= end && p[1] >= 2 && p + p[1] <= end; p += p[1])
+		if (p[0] == type && p[1] >= min_length)
+			return p;
+	return NULL;
+}
+
+/*
+ * The calling CPU's side: the IPI block on, no stale request, timer, IPI
+ * and device lines enabled. Only the boot CPU's core gets device vectors;
+ * the line is enabled everywhere all the same, so a vector routed to
+ * another core would be claimed there rather than left pending.
+ */
 void la_irq_init_cpu(void)
 {
 	iocsr_write32(IOCSR_IPI_EN, 0xffffffffu);
 	iocsr_write32(IOCSR_IPI_CLEAR, 0xffffffffu);
-	csr_xchg(CSR_ECFG, LINES_ENABLED, LINES_ALL);
+	csr_xchg(CSR_ECFG, lines_enabled, LINES_ALL);
 }
 
 void hal_irq_enable(void)
@@ -108,14 +148,36 @@ void hal_ipi_send(unsigned cpu)
 
 bool hal_irq_unmask(unsigned irq)
 {
-	(void)irq;
-	return false; /* device lines come with EIOINTC support */
+	return la_pch_pic_mask(irq, false);
 }
 
 bool hal_irq_mask(unsigned irq)
 {
-	(void)irq;
-	return false;
+	return la_pch_pic_mask(irq, true);
+}
+
+/*
+ * A device interrupt: the EIOINTC's in-service bit is cleared as the
+ * vector is claimed (the acknowledgement), then its GSI is reported. The
+ * line stays unmasked; a level-triggered device still asserted raises no
+ * new interrupt until its line falls or the kernel masks and unmasks it.
+ */
+static void device_interrupt(struct hal_trap_frame *f)
+{
+	int vector = la_eiointc_claim();
+	unsigned gsi;
+
+	if (vector < 0) {
+		struct cpu *c = hal_cpu_local();
+
+		if (c != NULL)
+			c->arch[LA_CPU_SPURIOUS]++;
+	} else if (la_pch_pic_gsi((unsigned)vector, &gsi)) {
+		kernel_irq(IRQ_DEVICE, gsi, f);
+	} else {
+		/* Only the PCH-PIC's vectors are enabled, so this is a bug. */
+		kernel_irq(IRQ_UNEXPECTED, INT_LINES + (unsigned)vector, f);
+	}
 }
 
 /*
@@ -136,12 +198,14 @@ void la_interrupt(struct hal_trap_frame *f)
 	} else if (pending & BIT(INT_IPI)) {
 		iocsr_write32(IOCSR_IPI_CLEAR, iocsr_read32(IOCSR_IPI_STATUS));
 		kernel_irq(IRQ_IPI, INT_IPI, f);
+	} else if (device_line < INT_LINES && (pending & BIT(device_line))) {
+		device_interrupt(f);
 	} else if (pending != 0) {
 		/*
-		 * A line nothing owns (only the timer and the IPI are enabled,
-		 * so this is a bug): disable it so it cannot storm, clear it if
-		 * it is a software line (the only ones software can clear), and
-		 * report it.
+		 * A line nothing owns (only the timer, the IPI and the
+		 * EIOINTC's line are enabled, so this is a bug): disable it so
+		 * it cannot storm, clear it if it is a software line (the only
+		 * ones software can clear), and report it.
 		 */
 		unsigned line = (unsigned)__builtin_ctzl(pending);
 

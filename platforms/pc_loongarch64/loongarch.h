@@ -78,6 +78,14 @@
 #define IPI_SEND_BLOCKING  0x80000000 /* the write completes once delivered */
 #define IPI_SEND_CPU_SHIFT 16	      /* the target's CSR.CPUID; bits 4:0 the status bit */
 
+/*
+ * The chip's miscellaneous function register, in IOCSR space: bit 48 turns
+ * on the extended I/O interrupt controller (eiointc.c), whose own
+ * registers are in IOCSR space too.
+ */
+#define IOCSR_MISC_FUNC	     0x420
+#define MISC_FUNC_EXT_IOI_EN (1ULL << 48)
+
 /* CPUCFG words that give the stable counter's frequency: FREQ * MUL / DIV. */
 #define CPUCFG_CC_FREQ	 4
 #define CPUCFG_CC_MULDIV 5
@@ -153,6 +161,19 @@ static inline void iocsr_write32(unsigned long reg, uint32_t v)
 	__asm__ volatile("iocsrwr.w %0, %1" : : "r"(v), "r"(reg) : "memory");
 }
 
+static inline uint64_t iocsr_read64(unsigned long reg)
+{
+	uint64_t v;
+
+	__asm__ volatile("iocsrrd.d %0, %1" : "=r"(v) : "r"(reg) : "memory");
+	return v;
+}
+
+static inline void iocsr_write64(unsigned long reg, uint64_t v)
+{
+	__asm__ volatile("iocsrwr.d %0, %1" : : "r"(v), "r"(reg) : "memory");
+}
+
 static inline uint32_t cpucfg(uint32_t word)
 {
 	uint32_t v;
@@ -204,6 +225,37 @@ void la_interrupt(struct hal_trap_frame *frame);
 void la_irq_init_cpu(void);
 void la_timer_init(void);
 void la_timer_init_cpu(void);
+
+/*
+ * irq.c: the first MADT entry of this type at least `min_length` bytes
+ * long; NULL without an MADT or such an entry.
+ */
+const uint8_t *la_madt_entry(uint8_t type, uint8_t min_length);
+
+/*
+ * eiointc.c: the extended I/O interrupt controller. la_eiointc_init() (boot
+ * CPU, once) routes every vector to the boot CPU's core and to one of its
+ * hardware lines, all disabled, and returns that line (INT_HWI0 + n).
+ * la_eiointc_enable() lets vectors first .. first + count - 1 through.
+ * la_eiointc_claim(), on the core the interrupt reached: the lowest
+ * pending vector, acknowledged (cleared) at the controller; -1 for none.
+ */
+unsigned la_eiointc_init(void);
+void la_eiointc_enable(unsigned first, unsigned count);
+int la_eiointc_claim(void);
+
+/*
+ * pch_pic.c: the bridge's interrupt controller, whose inputs are the
+ * device lines (ACPI GSIs). la_pch_pic_init() (boot CPU, once, after
+ * la_eiointc_init) masks them all and gives each input an EIOINTC vector;
+ * false when there is no usable one. la_pch_pic_mask() masks or unmasks a
+ * GSI: false when it is not one of the controller's inputs.
+ * la_pch_pic_gsi() gives the GSI behind an EIOINTC vector: false when the
+ * vector is not one of the controller's.
+ */
+bool la_pch_pic_init(void);
+bool la_pch_pic_mask(unsigned gsi, bool masked);
+bool la_pch_pic_gsi(unsigned vector, unsigned *gsi);
 
 /* The stable counter's frequency in Hz (timer.c; valid after la_timer_init). */
 extern uint64_t la_counter_hz;
