@@ -4,7 +4,7 @@
 #include <core/syscall_dispatch.h>
 
 struct syscall_result syscall_dispatch(const struct syscall_desc *table, size_t count,
-				       const struct syscall_args *args)
+				       struct syscall_args *args)
 {
 	const struct syscall_desc *d;
 

@@ -23,7 +23,7 @@
 
 #define PAGE VMM_PAGE_SIZE
 
-static struct syscall_result sys_debug_write(const uint64_t a[6])
+static struct syscall_result sys_debug_write(uint64_t a[6])
 {
 	char buf[256];
 	uint64_t addr = a[0], len = a[1];
@@ -43,14 +43,14 @@ static struct syscall_result sys_debug_write(const uint64_t a[6])
 	return syscall_ok(len);
 }
 
-static struct syscall_result sys_thread_yield(const uint64_t a[6])
+static struct syscall_result sys_thread_yield(uint64_t a[6])
 {
 	(void)a;
 	thread_yield();
 	return syscall_ok(0);
 }
 
-static struct syscall_result sys_thread_create(const uint64_t a[6])
+static struct syscall_result sys_thread_create(uint64_t a[6])
 {
 	uint64_t entry = a[0], stack = a[2], handle;
 
@@ -70,12 +70,12 @@ static struct syscall_result sys_thread_create(const uint64_t a[6])
 	}
 }
 
-static struct syscall_result sys_thread_exit(const uint64_t a[6])
+static struct syscall_result sys_thread_exit(uint64_t a[6])
 {
 	thread_exit((void *)(uintptr_t)a[0]);
 }
 
-static struct syscall_result sys_thread_join(const uint64_t a[6])
+static struct syscall_result sys_thread_join(uint64_t a[6])
 {
 	uint64_t value;
 
@@ -85,7 +85,7 @@ static struct syscall_result sys_thread_join(const uint64_t a[6])
 }
 
 /* (handle, rights): a duplicate with a subset of the rights. */
-static struct syscall_result sys_handle_duplicate(const uint64_t a[6])
+static struct syscall_result sys_handle_duplicate(uint64_t a[6])
 {
 	struct handle_table *t = &process_current()->handles;
 	struct kobject *o;
@@ -107,7 +107,7 @@ static struct syscall_result sys_handle_duplicate(const uint64_t a[6])
 	}
 }
 
-static struct syscall_result sys_handle_close(const uint64_t a[6])
+static struct syscall_result sys_handle_close(uint64_t a[6])
 {
 	if (handle_close(&process_current()->handles, a[0]) != HANDLE_OK)
 		return syscall_bad_argument(0);
@@ -146,7 +146,7 @@ static struct kobject *object_of(uint64_t h, uint32_t type, uint32_t need)
 	return o;
 }
 
-static struct syscall_result sys_endpoint_create(const uint64_t a[6])
+static struct syscall_result sys_endpoint_create(uint64_t a[6])
 {
 	struct endpoint *ep = endpoint_create();
 
@@ -247,7 +247,7 @@ static struct syscall_result ipc_result(int status)
 	}
 }
 
-static struct syscall_result sys_ipc_call(const uint64_t a[6])
+static struct syscall_result sys_ipc_call(uint64_t a[6])
 {
 	struct endpoint *ep = endpoint_of(a[0], SYS_RIGHT_WRITE);
 	struct ipc_message m;
@@ -283,7 +283,7 @@ static struct syscall_result receive(struct endpoint *ep, uint64_t addr, uint64_
 	return ipc_result(status);
 }
 
-static struct syscall_result sys_ipc_recv(const uint64_t a[6])
+static struct syscall_result sys_ipc_recv(uint64_t a[6])
 {
 	struct endpoint *ep = endpoint_of(a[0], SYS_RIGHT_READ);
 	uint64_t deadline;
@@ -299,7 +299,7 @@ static struct syscall_result sys_ipc_recv(const uint64_t a[6])
 	return receive(ep, a[1], deadline);
 }
 
-static struct syscall_result sys_ipc_reply(const uint64_t a[6])
+static struct syscall_result sys_ipc_reply(uint64_t a[6])
 {
 	struct uthread *self = (struct uthread *)thread_current();
 	struct ipc_message m;
@@ -309,7 +309,7 @@ static struct syscall_result sys_ipc_reply(const uint64_t a[6])
 	return ipc_result(ipc_reply(&self->ipc, &m));
 }
 
-static struct syscall_result sys_ipc_reply_recv(const uint64_t a[6])
+static struct syscall_result sys_ipc_reply_recv(uint64_t a[6])
 {
 	struct uthread *self = (struct uthread *)thread_current();
 	struct endpoint *ep = endpoint_of(a[0], SYS_RIGHT_READ);
@@ -335,7 +335,71 @@ static struct syscall_result sys_ipc_reply_recv(const uint64_t a[6])
 	return ipc_result(status);
 }
 
-static struct syscall_result sys_notification_create(const uint64_t a[6])
+/*
+ * The short syscalls: a four-word message from a[2..5] in m, and back. A
+ * message received this way gives its first four words (0 past its
+ * word_count) and drops the rest, handles included.
+ */
+static void short_message(const uint64_t a[6], struct ipc_message *m)
+{
+	memset(m, 0, sizeof(*m));
+	memcpy(m->words, &a[2], 4 * sizeof(uint64_t));
+	m->word_count = 4;
+}
+
+static struct syscall_result short_result(int status, struct ipc_message *m, uint64_t a[6])
+{
+	if (status != IPC_OK)
+		return ipc_result(status);
+	for (uint32_t i = m->word_count; i < 4; i++)
+		m->words[i] = 0;
+	a[3] = m->words[1];
+	a[4] = m->words[2];
+	a[5] = m->words[3];
+	ipc_message_drop(m);
+	return syscall_ok(m->words[0]);
+}
+
+static struct syscall_result sys_ipc_call_short(uint64_t a[6])
+{
+	struct endpoint *ep = endpoint_of(a[0], SYS_RIGHT_WRITE);
+	struct ipc_message m;
+	uint64_t deadline;
+
+	if (ep == NULL)
+		return syscall_bad_argument(0);
+	if (!deadline_of(a[1], &deadline)) {
+		kobject_put(&ep->object);
+		return syscall_bad_argument(1);
+	}
+	short_message(a, &m);
+	int status = ipc_call(ep, &m, deadline);
+
+	kobject_put(&ep->object);
+	return short_result(status, &m, a);
+}
+
+static struct syscall_result sys_ipc_reply_recv_short(uint64_t a[6])
+{
+	struct uthread *self = (struct uthread *)thread_current();
+	struct endpoint *ep = endpoint_of(a[0], SYS_RIGHT_READ);
+	struct ipc_message m;
+	uint64_t deadline;
+
+	if (ep == NULL)
+		return syscall_bad_argument(0);
+	if (!deadline_of(a[1], &deadline)) {
+		kobject_put(&ep->object);
+		return syscall_bad_argument(1);
+	}
+	short_message(a, &m);
+	int status = ipc_reply_recv(&self->ipc, ep, &m, deadline);
+
+	kobject_put(&ep->object);
+	return short_result(status, &m, a);
+}
+
+static struct syscall_result sys_notification_create(uint64_t a[6])
 {
 	struct notification *n = notification_create();
 
@@ -351,7 +415,7 @@ static struct notification *notification_of(uint64_t h, uint32_t need)
 	return o != NULL ? container_of(o, struct notification, object) : NULL;
 }
 
-static struct syscall_result sys_notification_signal(const uint64_t a[6])
+static struct syscall_result sys_notification_signal(uint64_t a[6])
 {
 	struct notification *n = notification_of(a[0], SYS_RIGHT_WRITE);
 
@@ -363,7 +427,7 @@ static struct syscall_result sys_notification_signal(const uint64_t a[6])
 	return a[1] != 0 ? syscall_ok(0) : syscall_bad_argument(1);
 }
 
-static struct syscall_result sys_notification_wait(const uint64_t a[6])
+static struct syscall_result sys_notification_wait(uint64_t a[6])
 {
 	struct notification *n = notification_of(a[0], SYS_RIGHT_READ);
 	uint64_t deadline, bits = 0;
@@ -384,7 +448,7 @@ static struct syscall_result sys_notification_wait(const uint64_t a[6])
 
 /* ---- Processes (X3, X4): spawn, wait, kill through process handles. */
 
-static struct syscall_result sys_process_spawn(const uint64_t a[6])
+static struct syscall_result sys_process_spawn(uint64_t a[6])
 {
 	struct process *self = process_current(), *p = NULL;
 	struct kobject *o = object_of(a[0], KOBJ_IMAGE, SYS_RIGHT_READ), *given = NULL;
@@ -462,7 +526,7 @@ static struct process_object *process_of(uint64_t h, uint32_t need)
 	return o != NULL ? container_of(o, struct process_object, object) : NULL;
 }
 
-static struct syscall_result sys_process_wait(const uint64_t a[6])
+static struct syscall_result sys_process_wait(uint64_t a[6])
 {
 	struct process_object *po = process_of(a[0], SYS_RIGHT_READ);
 	uint64_t deadline, status = 0;
@@ -484,7 +548,7 @@ static struct syscall_result sys_process_wait(const uint64_t a[6])
 	PANIC("syscall: a cancelled process wait returned");
 }
 
-static struct syscall_result sys_process_kill(const uint64_t a[6])
+static struct syscall_result sys_process_kill(uint64_t a[6])
 {
 	struct process_object *po = process_of(a[0], SYS_RIGHT_WRITE);
 
@@ -496,7 +560,7 @@ static struct syscall_result sys_process_kill(const uint64_t a[6])
 	return syscall_ok(0);
 }
 
-static struct syscall_result sys_process_exit(const uint64_t a[6])
+static struct syscall_result sys_process_exit(uint64_t a[6])
 {
 	process_kill(process_current(), a[0]);
 	thread_testcancel();
@@ -520,7 +584,7 @@ static struct syscall_result failed_from_vmm(int status)
 						      : SYSCALL_FAILED_NO_MEMORY);
 }
 
-static struct syscall_result sys_mem_map(const uint64_t a[6])
+static struct syscall_result sys_mem_map(uint64_t a[6])
 {
 	struct process *p = process_current();
 	uint64_t bytes = a[0], va, id;
@@ -564,7 +628,7 @@ static uint64_t user_mapping_at(struct process *p, uint64_t addr)
 	return stack ? 0 : info.record.id;
 }
 
-static struct syscall_result sys_mem_unmap(const uint64_t a[6])
+static struct syscall_result sys_mem_unmap(uint64_t a[6])
 {
 	struct process *p = process_current();
 	uint64_t id = user_mapping_at(p, a[0]);
@@ -574,7 +638,7 @@ static struct syscall_result sys_mem_unmap(const uint64_t a[6])
 	return syscall_ok(0);
 }
 
-static struct syscall_result sys_mem_protect(const uint64_t a[6])
+static struct syscall_result sys_mem_protect(uint64_t a[6])
 {
 	struct process *p = process_current();
 	uint64_t id = user_mapping_at(p, a[0]);
@@ -589,13 +653,13 @@ static struct syscall_result sys_mem_protect(const uint64_t a[6])
 	return syscall_ok(0);
 }
 
-static struct syscall_result sys_clock_read(const uint64_t a[6])
+static struct syscall_result sys_clock_read(uint64_t a[6])
 {
 	(void)a;
 	return syscall_ok(hal_clock_ns());
 }
 
-static struct syscall_result sys_sleep(const uint64_t a[6])
+static struct syscall_result sys_sleep(uint64_t a[6])
 {
 	if (a[0] > SYS_SLEEP_MAX)
 		return syscall_bad_argument(0);
@@ -612,7 +676,7 @@ static struct irq_object *irq_of(uint64_t h)
 	return o != NULL ? container_of(o, struct irq_object, object) : NULL;
 }
 
-static struct syscall_result sys_irq_bind(const uint64_t a[6])
+static struct syscall_result sys_irq_bind(uint64_t a[6])
 {
 	struct irq_object *irq = irq_of(a[0]);
 	struct notification *n = NULL;
@@ -636,7 +700,7 @@ static struct syscall_result sys_irq_bind(const uint64_t a[6])
 	return ok ? syscall_ok(0) : syscall_error(SYSCALL_STATUS_UNAVAILABLE, 0);
 }
 
-static struct syscall_result sys_irq_ack(const uint64_t a[6])
+static struct syscall_result sys_irq_ack(uint64_t a[6])
 {
 	struct irq_object *irq = irq_of(a[0]);
 	bool bound;
@@ -658,7 +722,7 @@ static struct device_object *device_of(uint64_t h, uint32_t need, uint32_t *righ
 	return container_of(o, struct device_object, object);
 }
 
-static struct syscall_result sys_device_map(const uint64_t a[6])
+static struct syscall_result sys_device_map(uint64_t a[6])
 {
 	uint32_t rights;
 	struct device_object *dev = device_of(a[0], SYS_RIGHT_READ, &rights);
@@ -704,7 +768,7 @@ static struct device_object *port_of(const uint64_t a[6], uint32_t need, struct 
 	return NULL;
 }
 
-static struct syscall_result sys_port_read(const uint64_t a[6])
+static struct syscall_result sys_port_read(uint64_t a[6])
 {
 	struct syscall_result r;
 	struct device_object *dev = port_of(a, SYS_RIGHT_READ, &r);
@@ -718,7 +782,7 @@ static struct syscall_result sys_port_read(const uint64_t a[6])
 	return ok ? syscall_ok(value) : syscall_error(SYSCALL_STATUS_UNAVAILABLE, 0);
 }
 
-static struct syscall_result sys_port_write(const uint64_t a[6])
+static struct syscall_result sys_port_write(uint64_t a[6])
 {
 	struct syscall_result r;
 	struct device_object *dev = port_of(a, SYS_RIGHT_WRITE, &r);
@@ -765,9 +829,11 @@ static const struct syscall_desc table[SYSCALL_COUNT] = {
 	[SYS_DEVICE_MAP] = { "device_map", 1, sys_device_map },
 	[SYS_PORT_READ] = { "port_read", 3, sys_port_read },
 	[SYS_PORT_WRITE] = { "port_write", 4, sys_port_write },
+	[SYS_IPC_CALL_SHORT] = { "ipc_call_short", 6, sys_ipc_call_short },
+	[SYS_IPC_REPLY_RECV_SHORT] = { "ipc_reply_recv_short", 6, sys_ipc_reply_recv_short },
 };
 
-struct syscall_result kernel_syscall(const struct syscall_args *args)
+struct syscall_result kernel_syscall(struct syscall_args *args)
 {
 	return syscall_dispatch(table, ARRAY_SIZE(table), args);
 }

@@ -137,6 +137,15 @@ enum syscall_number {
 	/* (device, offset, width, value): write the I/O port likewise (needs
 	   SYS_RIGHT_WRITE). */
 	SYS_PORT_WRITE = 28,
+	/* (endpoint, timeout_ns, w0, w1, w2, w3): SYS_IPC_CALL of a short
+	   message, four words in registers and no handles; value: the reply's
+	   word 0, and its words 1-3 come back in argument registers 3-5. What
+	   else the reply holds (more words, handles) is dropped. */
+	SYS_IPC_CALL_SHORT = 29,
+	/* (endpoint, timeout_ns, w0, w1, w2, w3): SYS_IPC_REPLY_RECV with short
+	   messages: reply w0-w3 to the held call (if any), then receive the next
+	   call as SYS_IPC_CALL_SHORT receives a reply. */
+	SYS_IPC_REPLY_RECV_SHORT = 30,
 	SYSCALL_COUNT
 };
 

@@ -14,11 +14,16 @@
 #include <core/syscall.h>
 #include <stddef.h>
 
-/* One syscall: its handler gets the six argument words, of which it uses nargs. */
+/*
+ * One syscall: its handler gets the six argument words, of which it uses
+ * nargs. A handler may leave result words in arg[3..5] (the short IPC
+ * syscalls do): the platform writes arg[3..5] back into those argument
+ * registers, which other syscalls leave as they were.
+ */
 struct syscall_desc {
 	const char *name; /* for logs; NULL with fn NULL: a number not in use */
 	unsigned nargs;	  /* 0..6 */
-	struct syscall_result (*fn)(const uint64_t arg[6]);
+	struct syscall_result (*fn)(uint64_t arg[6]);
 };
 
 /*
@@ -29,7 +34,7 @@ struct syscall_desc {
  * nothing at all, for the syscalls that end the thread).
  */
 struct syscall_result syscall_dispatch(const struct syscall_desc *table, size_t count,
-				       const struct syscall_args *args);
+				       struct syscall_args *args);
 
 static inline struct syscall_result syscall_ok(uint64_t value)
 {

@@ -28,7 +28,9 @@
  *   loongarch64 syscall 0   a7      a0-a5                   a0      a1
  *
  * Every other register is preserved, except rcx and r11 on x86_64 (the
- * instruction itself overwrites them). The return to user mode resumes
+ * instruction itself overwrites them), and arguments 3-5, which a syscall
+ * may use for more result words (SYS_IPC_CALL_SHORT): the platform writes
+ * the kernel's args->arg[3..5] back into them after every syscall. The return to user mode resumes
  * after the syscall instruction. On x86_64 the return uses sysret only
  * when the return address is canonical, iretq otherwise.
  *
@@ -122,9 +124,10 @@ void hal_trap_set_pc(struct hal_trap_frame *frame, uintptr_t pc);
  * Implemented by the kernel (kernel/syscall.c): one syscall, called by
  * the platform on the thread's kernel stack with interrupts enabled. The
  * platform copies the result into the status and value registers of the
- * user frame. May not return (thread or process exit).
+ * user frame, and args->arg[3..5] into argument registers 3-5. May not
+ * return (thread or process exit).
  */
-struct syscall_result kernel_syscall(const struct syscall_args *args);
+struct syscall_result kernel_syscall(struct syscall_args *args);
 
 /*
  * Implemented by the kernel (kernel/process.c): called with interrupts

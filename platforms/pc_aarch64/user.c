@@ -122,6 +122,9 @@ static void user_syscall(struct hal_trap_frame *f)
 
 	f->x[0] = r.status;
 	f->x[1] = r.value;
+	f->x[3] = args.arg[3];
+	f->x[4] = args.arg[4];
+	f->x[5] = args.arg[5];
 }
 
 /* vectors.S, for every exception from EL0: which handler gets the frame. */

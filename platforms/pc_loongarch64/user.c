@@ -80,6 +80,8 @@ void la_syscall(struct hal_trap_frame *f)
 	hal_irq_disable();
 	f->r[REG_A0] = r.status;
 	f->r[REG_A0 + 1] = r.value;
+	for (unsigned i = 3; i < ARRAY_SIZE(args.arg); i++)
+		f->r[REG_A0 + i] = args.arg[i];
 }
 
 void hal_trap_set_pc(struct hal_trap_frame *f, uintptr_t pc)

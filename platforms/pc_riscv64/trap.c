@@ -208,6 +208,8 @@ static void syscall_from_user(struct hal_trap_frame *f)
 	hal_irq_disable();
 	f->x[REG_A0] = r.status;
 	f->x[REG_A0 + 1] = r.value;
+	for (unsigned i = 3; i < ARRAY_SIZE(args.arg); i++)
+		f->x[REG_A0 + i] = args.arg[i];
 }
 
 void riscv_trap(struct hal_trap_frame *f)

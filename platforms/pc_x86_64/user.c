@@ -143,4 +143,7 @@ void x86_syscall(struct hal_trap_frame *f)
 	hal_irq_disable();
 	f->rax = r.status;
 	f->rdx = r.value;
+	f->r10 = args.arg[3];
+	f->r8 = args.arg[4];
+	f->r9 = args.arg[5];
 }

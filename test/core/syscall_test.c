@@ -8,7 +8,7 @@
 static uint64_t seen[6];
 static unsigned calls;
 
-static struct syscall_result echo_first(const uint64_t a[6])
+static struct syscall_result echo_first(uint64_t a[6])
 {
 	calls++;
 	for (int i = 0; i < 6; i++)
@@ -16,7 +16,7 @@ static struct syscall_result echo_first(const uint64_t a[6])
 	return syscall_ok(a[0] + 1);
 }
 
-static struct syscall_result refuse_second(const uint64_t a[6])
+static struct syscall_result refuse_second(uint64_t a[6])
 {
 	(void)a;
 	return syscall_bad_argument(1);

@@ -13,6 +13,9 @@
  *   4 | h << 8   two processes to one CPU for 3, to two for 4): prints
  *                `bench: user_ipc_round_trip_{same,cross}_cpu N ns`
  *   5 | h << 8   wait on notification handle h; the exit status is the bits
+ *   6 | h << 8   part 1 with short messages (SYS_IPC_REPLY_RECV_SHORT)
+ *   7 | h << 8   parts 3 and 4 with short messages (SYS_IPC_CALL_SHORT):
+ *   8 | h << 8   `bench: user_ipc_short_round_trip_{same,cross}_cpu N ns`
  * Otherwise the exit status is the number of failed checks.
  */
 #include <base/printf.h>
@@ -109,6 +112,86 @@ static void stop_server(uint64_t server)
 }
 
 static void notifications(void);
+
+/* A short server: each answer word is 2 * word + its index; w[0] == 0 stops it. */
+static uint64_t serve_short(uint64_t endpoint)
+{
+	uint64_t w[4] = { 0 };
+	struct syscall_result r = sys_ipc_reply_recv_short(endpoint, SYS_IPC_FOREVER, w);
+
+	while (r.status == SYSCALL_STATUS_OK && w[0] != 0) {
+		for (unsigned i = 0; i < 4; i++)
+			w[i] = 2 * w[i] + i;
+		r = sys_ipc_reply_recv_short(endpoint, SYS_IPC_FOREVER, w);
+	}
+	struct sys_ipc_message m = message(0, 0);
+
+	return r.status == SYSCALL_STATUS_OK ? sys_ipc_reply(&m).status : r.status;
+}
+
+/*
+ * Short messages (SYS_IPC_*_SHORT): four words each way in registers,
+ * against a short server and against the buffer server on ep (running);
+ * each kind of client and server meets the other.
+ */
+static void short_messages(void)
+{
+	uint64_t w[4] = { OP_ADD, 41, 7, 9 };
+	struct sys_ipc_message m;
+
+	keel_expect("short call to the buffer server", sys_ipc_call_short(ep, SYS_IPC_FOREVER, w),
+		    SYSCALL_STATUS_OK, 0);
+	keel_expect_true("its two-word answer, zero-padded",
+			 w[0] == 0 && w[1] == 42 && w[2] == 0 && w[3] == 0);
+
+	uint64_t other = sys_endpoint_create().value;
+	uint64_t s = keel_thread_create(serve_short, other, 0).value;
+	bool all = true;
+
+	for (uint64_t i = 1; i <= 50; i++) {
+		uint64_t v[4] = { i, i + 1, i + 2, UINT64_MAX - i };
+
+		all = all &&
+		      sys_ipc_call_short(other, SYS_IPC_FOREVER, v).status == SYSCALL_STATUS_OK &&
+		      v[0] == 2 * i && v[1] == 2 * (i + 1) + 1 && v[2] == 2 * (i + 2) + 2 &&
+		      v[3] == 2 * (UINT64_MAX - i) + 3;
+	}
+	keel_expect_true("50 short calls, every word of every answer right", all);
+
+	/* A buffer call to the short server: it sees four words, the handle is dropped. */
+	m = (struct sys_ipc_message){
+		.words = { 3, 4, 5, 6, 7, 8 },
+		.word_count = 6,
+		.handles = { sys_handle_duplicate(other, SYS_RIGHT_GRANT).value },
+		.handle_count = 1
+	};
+	keel_expect("buffer call to the short server", sys_ipc_call(other, &m, SYS_IPC_FOREVER),
+		    SYSCALL_STATUS_OK, 0);
+	keel_expect_true("its four-word answer from the first four words",
+			 m.word_count == 4 && m.handle_count == 0 && m.words[0] == 6 &&
+				 m.words[1] == 9 && m.words[2] == 12 && m.words[3] == 15);
+
+	uint64_t v[4] = { 0 };
+
+	keel_expect("stop the short server", sys_ipc_call_short(other, SYS_IPC_FOREVER, v),
+		    SYSCALL_STATUS_OK, 0);
+	keel_expect("it ends", sys_thread_join(s), SYSCALL_STATUS_OK, 0);
+
+	uint64_t u[4] = { 1, 2, 3, 4 };
+
+	keel_expect("short call, nobody receiving", sys_ipc_call_short(other, 0, u),
+		    FAILED(SYSCALL_FAILED_TIMED_OUT));
+	keel_expect_true("a failed call leaves the words",
+			 u[0] == 1 && u[1] == 2 && u[2] == 3 && u[3] == 4);
+	keel_expect("short call, bad endpoint", sys_ipc_call_short(0, 0, u), BAD(0));
+	keel_expect("short call, timeout past an hour",
+		    sys_ipc_call_short(other, SYS_SLEEP_MAX + 1, u), BAD(1));
+	keel_expect("short receive, timeout past an hour",
+		    sys_ipc_reply_recv_short(other, SYS_SLEEP_MAX + 1, u), BAD(1));
+	keel_expect("short receive, nobody calling", sys_ipc_reply_recv_short(other, 0, u),
+		    FAILED(SYSCALL_FAILED_TIMED_OUT));
+	keel_expect("close the short endpoint", sys_handle_close(other), SYSCALL_STATUS_OK, 0);
+}
 
 static void in_one_process(void)
 {
@@ -208,6 +291,7 @@ static void in_one_process(void)
 	for (unsigned i = 0; i < CLIENTS; i++)
 		all = all && sys_thread_join(clients[i]).value == 0;
 	keel_expect_true("every client got every answer", all);
+	short_messages();
 	stop_server(server);
 
 	notifications();
@@ -280,6 +364,48 @@ static void notifications(void)
 	keel_expect("close the duplicate", sys_handle_close(ro), SYSCALL_STATUS_OK, 0);
 }
 
+/* Parts 6-8: the server and the timed clients of parts 1, 3 and 4, in registers. */
+static unsigned short_across_processes(unsigned part, uint64_t endpoint)
+{
+	uint64_t w[4] = { 0 };
+
+	if (part == 6) {
+		struct syscall_result r = sys_ipc_reply_recv_short(endpoint, SYS_IPC_FOREVER, w);
+
+		while (r.status == SYSCALL_STATUS_OK) {
+			uint64_t x = w[1];
+			struct sys_ipc_message m = message(0, x * 3 + 1);
+
+			if (x == 0)
+				return sys_ipc_reply(&m).status;
+			w[0] = 0;
+			w[1] = x * 3 + 1;
+			r = sys_ipc_reply_recv_short(endpoint, SYS_IPC_FOREVER, w);
+		}
+		return 1;
+	}
+	uint64_t t0 = 0;
+	unsigned bad = 0;
+
+	for (uint64_t x = 1; x <= ROUNDS; x++) {
+		if (x == ROUNDS / 2)
+			t0 = sys_clock_read();
+		w[0] = OP_ADD;
+		w[1] = x;
+		bad += sys_ipc_call_short(endpoint, SYS_IPC_FOREVER, w).status !=
+			       SYSCALL_STATUS_OK ||
+		       w[1] != x * 3 + 1;
+	}
+	uint64_t per_call = (sys_clock_read() - t0) / (ROUNDS - ROUNDS / 2 + 1);
+
+	w[0] = OP_ADD;
+	w[1] = 0;
+	bad += sys_ipc_call_short(endpoint, SYS_IPC_FOREVER, w).status != SYSCALL_STATUS_OK;
+	printf("bench: user_ipc_short_round_trip_%s_cpu %llu ns\n", part == 7 ? "same" : "cross",
+	       (unsigned long long)per_call);
+	return bad;
+}
+
 static unsigned across_processes(unsigned part, uint64_t endpoint)
 {
 	struct sys_ipc_message m;
@@ -325,6 +451,8 @@ uint64_t main(uint64_t arg)
 {
 	if ((arg & 0xff) == 5)
 		return sys_notification_wait(arg >> 8, SYS_IPC_FOREVER).value;
+	if ((arg & 0xff) >= 6)
+		return short_across_processes(arg & 0xff, arg >> 8);
 	if ((arg & 0xff) != 0)
 		return across_processes(arg & 0xff, arg >> 8);
 	keel_check_begin("ipctest");

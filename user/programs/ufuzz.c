@@ -55,8 +55,10 @@ static const unsigned nargs[SYSCALL_COUNT] = {
 	[SYS_DEVICE_MAP] = 1,
 	[SYS_PORT_READ] = 3,
 	[SYS_PORT_WRITE] = 4,
+	[SYS_IPC_CALL_SHORT] = 6,
+	[SYS_IPC_REPLY_RECV_SHORT] = 6,
 };
-_Static_assert(SYSCALL_COUNT == 29, "a new syscall needs its argument count above");
+_Static_assert(SYSCALL_COUNT == 31, "a new syscall needs its argument count above");
 static uint64_t maps[MAPS];
 static unsigned map_count;
 
@@ -149,6 +151,11 @@ static void tame(uint64_t *nr, uint64_t a[6])
 	case SYS_IPC_REPLY_RECV:
 		if (a[2] <= SYS_SLEEP_MAX || a[2] == SYS_IPC_FOREVER)
 			a[2] %= 20000; /* nobody else calls or receives: at most 20 us */
+		break;
+	case SYS_IPC_CALL_SHORT:
+	case SYS_IPC_REPLY_RECV_SHORT:
+		if (a[1] <= SYS_SLEEP_MAX || a[1] == SYS_IPC_FOREVER)
+			a[1] %= 20000;
 		break;
 	case SYS_NOTIFICATION_WAIT:
 		if (a[1] <= SYS_SLEEP_MAX || a[1] == SYS_IPC_FOREVER)

@@ -180,7 +180,8 @@ static void user_syscall_and_fault(struct selftest *t)
  * to one CPU or to two: first between kthreads (ipc_call against
  * ipc_reply_recv: the IPC path and its hand-offs alone), then
  * between two user processes (ipctest.elf parts 1 and 3/4: the syscalls,
- * message copies and handle lookups as well).
+ * message copies and handle lookups as well; parts 6 and 7/8: the same with
+ * four-word messages in registers, no copies).
  */
 struct ipc_probe {
 	struct endpoint *ep;
@@ -234,7 +235,7 @@ static bool kernel_ipc_round_trip(const char *name, unsigned server_cpu)
 	return ok;
 }
 
-static bool user_ipc_round_trip(unsigned part, unsigned server_cpu)
+static bool user_ipc_round_trip(unsigned server_part, unsigned part, unsigned server_cpu)
 {
 	struct endpoint *ep = endpoint_create();
 	struct process *server, *client;
@@ -242,8 +243,8 @@ static bool user_ipc_round_trip(unsigned part, unsigned server_cpu)
 
 	if (ep == NULL)
 		return false;
-	if (selftest_start_ipctest("bench-server", &ep->object, SYS_RIGHT_READ, 1, &server) !=
-	    PROCESS_OK) {
+	if (selftest_start_ipctest("bench-server", &ep->object, SYS_RIGHT_READ, server_part,
+				   &server) != PROCESS_OK) {
 		kobject_put(&ep->object);
 		return false;
 	}
@@ -267,8 +268,10 @@ static void ipc_round_trip(struct selftest *t)
 		return;
 	ST_ASSERT(t, kernel_ipc_round_trip("kernel_ipc_round_trip_same_cpu", 1));
 	ST_ASSERT(t, kernel_ipc_round_trip("kernel_ipc_round_trip_cross_cpu", 2));
-	ST_ASSERT(t, user_ipc_round_trip(3, 1));
-	ST_ASSERT(t, user_ipc_round_trip(4, 2));
+	ST_ASSERT(t, user_ipc_round_trip(1, 3, 1));
+	ST_ASSERT(t, user_ipc_round_trip(1, 4, 2));
+	ST_ASSERT(t, user_ipc_round_trip(6, 7, 1)); /* four words in registers */
+	ST_ASSERT(t, user_ipc_round_trip(6, 8, 2));
 }
 
 static const struct kernel_selftest_case cases[] = {

@@ -191,4 +191,30 @@ static inline struct syscall_result sys_thread_create(uint64_t entry, uint64_t a
 /* Write a NUL-terminated string to the debug console. */
 void keel_puts(const char *s);
 
+/*
+ * Short IPC (four words each way, in registers): w[0..3] goes out and the
+ * answer's four words come back in w[0..3].
+ */
+static inline struct syscall_result sys_ipc_call_short(uint64_t endpoint, uint64_t timeout_ns,
+						       uint64_t w[4])
+{
+	struct syscall_result r = keel_syscall6_more(SYS_IPC_CALL_SHORT, endpoint, timeout_ns, w[0],
+						     w[1], w[2], w[3], &w[1]);
+
+	if (r.status == SYSCALL_STATUS_OK)
+		w[0] = r.value;
+	return r;
+}
+
+static inline struct syscall_result sys_ipc_reply_recv_short(uint64_t endpoint, uint64_t timeout_ns,
+							     uint64_t w[4])
+{
+	struct syscall_result r = keel_syscall6_more(SYS_IPC_REPLY_RECV_SHORT, endpoint, timeout_ns,
+						     w[0], w[1], w[2], w[3], &w[1]);
+
+	if (r.status == SYSCALL_STATUS_OK)
+		w[0] = r.value;
+	return r;
+}
+
 #endif /* KEEL_USER_H */

@@ -33,4 +33,30 @@ static inline struct syscall_result keel_syscall6(uint64_t nr, uint64_t a0, uint
 	return (struct syscall_result){ .status = x0, .value = x1 };
 }
 
+/*
+ * keel_syscall6() for the syscalls that also return words in argument
+ * registers 3-5 (x3-x5): more[0..2] gets them.
+ */
+static inline struct syscall_result keel_syscall6_more(uint64_t nr, uint64_t a0, uint64_t a1,
+						       uint64_t a2, uint64_t a3, uint64_t a4,
+						       uint64_t a5, uint64_t more[3])
+{
+	register uint64_t x8 __asm__("x8") = nr;
+	register uint64_t x0 __asm__("x0") = a0;
+	register uint64_t x1 __asm__("x1") = a1;
+	register uint64_t x2 __asm__("x2") = a2;
+	register uint64_t x3 __asm__("x3") = a3;
+	register uint64_t x4 __asm__("x4") = a4;
+	register uint64_t x5 __asm__("x5") = a5;
+
+	__asm__ volatile("svc #0"
+			 : "+r"(x0), "+r"(x1), "+r"(x3), "+r"(x4), "+r"(x5)
+			 : "r"(x8), "r"(x2)
+			 : "memory");
+	more[0] = x3;
+	more[1] = x4;
+	more[2] = x5;
+	return (struct syscall_result){ .status = x0, .value = x1 };
+}
+
 #endif /* ARCH_SYSCALL_H */

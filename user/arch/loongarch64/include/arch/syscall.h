@@ -32,4 +32,30 @@ static inline struct syscall_result keel_syscall6(uint64_t nr, uint64_t a0, uint
 	return (struct syscall_result){ .status = r_a0, .value = r_a1 };
 }
 
+/*
+ * keel_syscall6() for the syscalls that also return words in argument
+ * registers 3-5 (a3-a5): more[0..2] gets them.
+ */
+static inline struct syscall_result keel_syscall6_more(uint64_t nr, uint64_t a0, uint64_t a1,
+						       uint64_t a2, uint64_t a3, uint64_t a4,
+						       uint64_t a5, uint64_t more[3])
+{
+	register uint64_t r_nr __asm__("$a7") = nr;
+	register uint64_t r_a0 __asm__("$a0") = a0;
+	register uint64_t r_a1 __asm__("$a1") = a1;
+	register uint64_t r_a2 __asm__("$a2") = a2;
+	register uint64_t r_a3 __asm__("$a3") = a3;
+	register uint64_t r_a4 __asm__("$a4") = a4;
+	register uint64_t r_a5 __asm__("$a5") = a5;
+
+	__asm__ volatile("syscall 0"
+			 : "+r"(r_a0), "+r"(r_a1), "+r"(r_a3), "+r"(r_a4), "+r"(r_a5)
+			 : "r"(r_nr), "r"(r_a2)
+			 : "memory");
+	more[0] = r_a3;
+	more[1] = r_a4;
+	more[2] = r_a5;
+	return (struct syscall_result){ .status = r_a0, .value = r_a1 };
+}
+
 #endif /* USER_ARCH_SYSCALL_H */

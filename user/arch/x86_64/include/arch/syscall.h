@@ -30,4 +30,27 @@ static inline struct syscall_result keel_syscall6(uint64_t nr, uint64_t a0, uint
 	return (struct syscall_result){ .status = rax, .value = rdx };
 }
 
+/*
+ * keel_syscall6() for the syscalls that also return words in argument
+ * registers 3-5 (R10 R8 R9): more[0..2] gets them.
+ */
+static inline struct syscall_result keel_syscall6_more(uint64_t nr, uint64_t a0, uint64_t a1,
+						       uint64_t a2, uint64_t a3, uint64_t a4,
+						       uint64_t a5, uint64_t more[3])
+{
+	register uint64_t r10 __asm__("r10") = a3;
+	register uint64_t r8 __asm__("r8") = a4;
+	register uint64_t r9 __asm__("r9") = a5;
+	uint64_t rax = nr, rdx = a2;
+
+	__asm__ volatile("syscall"
+			 : "+a"(rax), "+d"(rdx), "+r"(r10), "+r"(r8), "+r"(r9)
+			 : "D"(a0), "S"(a1)
+			 : "rcx", "r11", "memory");
+	more[0] = r10;
+	more[1] = r8;
+	more[2] = r9;
+	return (struct syscall_result){ .status = rax, .value = rdx };
+}
+
 #endif /* ARCH_SYSCALL_H */
