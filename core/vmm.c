@@ -193,7 +193,7 @@ static int back_range(struct vmm *vmm, uint64_t va, size_t pages, unsigned prot)
  * names the range (no guard page then) or the window picks it.
  */
 static int alloc_record(struct vmm *vmm, bool fixed, size_t pages, unsigned prot, unsigned flags,
-			uint64_t phys, uint64_t *va, uint64_t *id)
+			uint64_t phys, unsigned phys_attrs, uint64_t *va, uint64_t *id)
 {
 	unsigned long irq;
 	uint64_t base;
@@ -232,7 +232,7 @@ static int alloc_record(struct vmm *vmm, bool fixed, size_t pages, unsigned prot
 	}
 	if (flags & VMM_PHYS) {
 		status = hal_paging_map(vmm->space.paging, base, phys, pages,
-					hal_attrs(prot) | HAL_MAP_DEVICE) == HAL_PAGING_OK
+					hal_attrs(prot) | phys_attrs) == HAL_PAGING_OK
 				 ? VMM_OK
 				 : VMM_NO_MEMORY;
 		if (status != VMM_OK) {
@@ -276,7 +276,7 @@ int vmm_alloc(struct vmm *vmm, size_t pages, unsigned prot, unsigned flags, uint
 {
 	if (flags & VMM_PHYS)
 		return VMM_BAD_ARGUMENT;
-	return alloc_record(vmm, false, pages, prot, flags, 0, va, id);
+	return alloc_record(vmm, false, pages, prot, flags, 0, 0, va, id);
 }
 
 int vmm_alloc_at(struct vmm *vmm, uint64_t va, size_t pages, unsigned prot, unsigned flags,
@@ -284,16 +284,17 @@ int vmm_alloc_at(struct vmm *vmm, uint64_t va, size_t pages, unsigned prot, unsi
 {
 	if (flags & VMM_PHYS)
 		return VMM_BAD_ARGUMENT;
-	return alloc_record(vmm, true, pages, prot, flags, 0, &va, id);
+	return alloc_record(vmm, true, pages, prot, flags, 0, 0, &va, id);
 }
 
-int vmm_map_phys(struct vmm *vmm, uint64_t phys, size_t pages, unsigned prot, uint64_t *va,
-		 uint64_t *id)
+int vmm_map_phys(struct vmm *vmm, uint64_t phys, size_t pages, unsigned prot, bool device,
+		 uint64_t *va, uint64_t *id)
 {
 	if ((phys & (PAGE - 1)) != 0 || pages > UINT64_MAX / PAGE || phys + pages * PAGE < phys ||
 	    (prot & VMM_EXEC))
 		return VMM_BAD_ARGUMENT;
-	return alloc_record(vmm, false, pages, prot, VMM_PHYS, phys, va, id);
+	return alloc_record(vmm, false, pages, prot, VMM_PHYS, phys, device ? HAL_MAP_DEVICE : 0,
+			    va, id);
 }
 
 /* Drop record r: its pages, its frames, its addresses, its slot. Lock held. */

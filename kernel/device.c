@@ -5,6 +5,7 @@
 #include <base/compiler.h>
 #include <base/string.h>
 #include <core/heap.h>
+#include <core/pmm.h>
 #include <hal/irq.h>
 #include <kernel/device.h>
 #include <kernel/irq.h>
@@ -118,4 +119,28 @@ struct device_object *device_object_create(uint64_t base, uint64_t size, bool po
 	dev->size = size;
 	dev->port_io = port_io;
 	return dev;
+}
+
+static void memory_release(struct kobject *o)
+{
+	struct memory_object *mem = container_of(o, struct memory_object, object);
+
+	pmm_free_pages(mem->phys, mem->pages);
+	kfree(mem);
+}
+
+struct memory_object *memory_object_create(size_t pages)
+{
+	struct memory_object *mem = kzalloc(sizeof(*mem));
+
+	if (mem == NULL)
+		return NULL;
+	mem->phys = pmm_alloc_pages(pages, 1); /* zeroed */
+	if (mem->phys == 0) {
+		kfree(mem);
+		return NULL;
+	}
+	kobject_init(&mem->object, KOBJ_MEMORY, memory_release);
+	mem->pages = pages;
+	return mem;
 }

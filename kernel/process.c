@@ -90,6 +90,9 @@ void process_destroy(struct process *p)
 {
 	handle_table_close_all(&p->handles);
 	vmm_destroy(&p->vmm);
+	for (unsigned i = 0; i < PROCESS_OBJECT_MAPS; i++)
+		if (p->object_maps[i].id != 0)
+			kobject_put(p->object_maps[i].object);
 	kfree(p->vmm_storage);
 	hal_paging_destroy(p->paging);
 	kfree(priv(p));
@@ -312,6 +315,59 @@ void process_object_kill(struct process_object *o, uint64_t status)
 	if (o->process != NULL)
 		process_kill(o->process, status);
 	spin_unlock_irqrestore(&o->lock, irq);
+}
+
+int process_map_object(struct process *p, struct kobject *o, uint64_t phys, size_t pages,
+		       unsigned prot, uint64_t *va)
+{
+	unsigned long irq = spin_lock_irqsave(&p->lock);
+	unsigned slot = 0;
+
+	while (slot < PROCESS_OBJECT_MAPS && p->object_maps[slot].id != 0)
+		slot++;
+	if (slot < PROCESS_OBJECT_MAPS)
+		p->object_maps[slot].id = UINT64_MAX; /* taken; the record's ID follows */
+	spin_unlock_irqrestore(&p->lock, irq);
+	if (slot == PROCESS_OBJECT_MAPS)
+		return PROCESS_LIMIT;
+
+	uint64_t id;
+	int v = vmm_map_phys(&p->vmm, phys, pages, prot, false, va, &id);
+
+	irq = spin_lock_irqsave(&p->lock);
+	if (v == VMM_OK) {
+		kobject_get(o);
+		p->object_maps[slot].id = id;
+		p->object_maps[slot].object = o;
+	} else {
+		p->object_maps[slot].id = 0;
+	}
+	spin_unlock_irqrestore(&p->lock, irq);
+	if (v == VMM_OK)
+		return PROCESS_OK;
+	return v == VMM_NO_RECORD ? PROCESS_LIMIT : PROCESS_NO_MEMORY;
+}
+
+int process_unmap(struct process *p, uint64_t id)
+{
+	int v = vmm_free(&p->vmm, id);
+	struct kobject *o = NULL;
+
+	if (v != VMM_OK)
+		return v;
+	unsigned long irq = spin_lock_irqsave(&p->lock);
+
+	for (unsigned i = 0; i < PROCESS_OBJECT_MAPS; i++) {
+		if (p->object_maps[i].id == id) {
+			o = p->object_maps[i].object;
+			p->object_maps[i].id = 0;
+			break;
+		}
+	}
+	spin_unlock_irqrestore(&p->lock, irq);
+	if (o != NULL)
+		kobject_put(o); /* the frames go after the unmap: no CPU reaches them any more */
+	return VMM_OK;
 }
 
 int process_map_data(struct process *p, const void *data, size_t len, uint64_t *va)

@@ -633,7 +633,7 @@ static struct syscall_result sys_mem_unmap(uint64_t a[6])
 	struct process *p = process_current();
 	uint64_t id = user_mapping_at(p, a[0]);
 
-	if (id == 0 || vmm_free(&p->vmm, id) != VMM_OK)
+	if (id == 0 || process_unmap(p, id) != VMM_OK)
 		return syscall_bad_argument(0);
 	return syscall_ok(0);
 }
@@ -739,7 +739,7 @@ static struct syscall_result sys_device_map(uint64_t a[6])
 	pages = (ALIGN_UP(dev->base + dev->size, PAGE) - first) / PAGE;
 	status = vmm_map_phys(&process_current()->vmm, first, (size_t)pages,
 			      VMM_READ | VMM_USER | ((rights & SYS_RIGHT_WRITE) ? VMM_WRITE : 0),
-			      &va, &id);
+			      true, &va, &id);
 	va += dev->base - first;
 	kobject_put(&dev->object);
 	if (status != VMM_OK)
@@ -799,6 +799,45 @@ static struct syscall_result sys_port_write(uint64_t a[6])
 	return ok ? syscall_ok(0) : syscall_error(SYSCALL_STATUS_UNAVAILABLE, 0);
 }
 
+/* ---- Shared memory (X3): memory objects. */
+
+static struct syscall_result sys_memory_create(uint64_t a[6])
+{
+	if (a[0] == 0 || a[0] > SYS_MEMORY_MAX)
+		return syscall_bad_argument(0);
+	struct memory_object *mem = memory_object_create((size_t)(ALIGN_UP(a[0], PAGE) / PAGE));
+
+	return new_handle(mem != NULL ? &mem->object : NULL);
+}
+
+static struct syscall_result sys_memory_map(uint64_t a[6])
+{
+	struct kobject *o;
+	uint32_t rights;
+	unsigned prot;
+	uint64_t va;
+
+	if (handle_lookup(&process_current()->handles, a[0], KOBJ_MEMORY, SYS_RIGHT_READ, &o,
+			  &rights) != HANDLE_OK)
+		return syscall_bad_argument(0);
+	if (!prot_from_user(a[1], &prot) || (prot & VMM_EXEC)) {
+		kobject_put(o);
+		return syscall_bad_argument(1);
+	}
+	if ((prot & VMM_WRITE) && !(rights & SYS_RIGHT_WRITE)) {
+		kobject_put(o);
+		return syscall_bad_argument(0); /* a read-only handle maps read-only */
+	}
+	struct memory_object *mem = container_of(o, struct memory_object, object);
+	int status = process_map_object(process_current(), o, mem->phys, mem->pages, prot, &va);
+
+	kobject_put(o);
+	if (status != PROCESS_OK)
+		return syscall_failed(status == PROCESS_LIMIT ? SYSCALL_FAILED_LIMIT
+							      : SYSCALL_FAILED_NO_MEMORY);
+	return syscall_ok(va);
+}
+
 static const struct syscall_desc table[SYSCALL_COUNT] = {
 	[SYS_DEBUG_WRITE] = { "debug_write", 2, sys_debug_write },
 	[SYS_THREAD_YIELD] = { "thread_yield", 0, sys_thread_yield },
@@ -831,6 +870,8 @@ static const struct syscall_desc table[SYSCALL_COUNT] = {
 	[SYS_PORT_WRITE] = { "port_write", 4, sys_port_write },
 	[SYS_IPC_CALL_SHORT] = { "ipc_call_short", 6, sys_ipc_call_short },
 	[SYS_IPC_REPLY_RECV_SHORT] = { "ipc_reply_recv_short", 6, sys_ipc_reply_recv_short },
+	[SYS_MEMORY_CREATE] = { "memory_create", 1, sys_memory_create },
+	[SYS_MEMORY_MAP] = { "memory_map", 2, sys_memory_map },
 };
 
 struct syscall_result kernel_syscall(struct syscall_args *args)

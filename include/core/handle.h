@@ -34,6 +34,7 @@ enum kobject_type {
 	KOBJ_IMAGE,  /* a program from a boot module (kernel/device.c) */
 	KOBJ_IRQ,    /* a device line (kernel/device.c) */
 	KOBJ_DEVICE, /* a device's registers (kernel/device.c) */
+	KOBJ_MEMORY, /* pages processes share (kernel/device.c) */
 	KOBJ_TYPE_COUNT,
 };
 

@@ -146,6 +146,15 @@ enum syscall_number {
 	   messages: reply w0-w3 to the held call (if any), then receive the next
 	   call as SYS_IPC_CALL_SHORT receives a reply. */
 	SYS_IPC_REPLY_RECV_SHORT = 30,
+	/* (bytes): a new memory object of `bytes` (rounded up to pages, at most
+	   SYS_MEMORY_MAX), zeroed; value: a handle to it with SYS_RIGHTS_ALL.
+	   Processes share memory by mapping the same object. */
+	SYS_MEMORY_CREATE = 31,
+	/* (memory, prot): map the whole object into the caller (needs
+	   SYS_RIGHT_READ, and SYS_RIGHT_WRITE for SYS_PROT_WRITE; SYS_PROT_EXEC
+	   is refused); value: its address. The mapping keeps the object alive
+	   until SYS_MEM_UNMAP of that address or the process's end. */
+	SYS_MEMORY_MAP = 32,
 	SYSCALL_COUNT
 };
 
@@ -253,6 +262,7 @@ struct sys_boot_info {
 #define SYS_STACK_MAX	    (UINT64_C(1) << 24)	    /* SYS_THREAD_CREATE stack_bytes: 16 MiB */
 #define SYS_MEM_MAP_MAX	    (UINT64_C(1) << 30)	    /* SYS_MEM_MAP bytes: 1 GiB */
 #define SYS_SLEEP_MAX	    UINT64_C(3600000000000) /* one hour */
+#define SYS_MEMORY_MAX	    (UINT64_C(1) << 24)	    /* SYS_MEMORY_CREATE bytes: 16 MiB */
 
 /* What the platform hands the dispatcher, and what it puts back. */
 struct syscall_args {

@@ -241,15 +241,16 @@ int vmm_alloc_at(struct vmm *vmm, uint64_t va, size_t pages, unsigned prot, unsi
 		 uint64_t *id);
 
 /*
- * Map the physical range [phys, phys + pages * VMM_PAGE_SIZE) (a device's
- * registers) as device memory (HAL_MAP_DEVICE: uncached) with `prot`
- * (VMM_EXEC refused), at an address the window picks. The record is
+ * Map the physical range [phys, phys + pages * VMM_PAGE_SIZE) with `prot`
+ * (VMM_EXEC refused), at an address the window picks: a device's
+ * registers (`device`: HAL_MAP_DEVICE, uncached), or memory someone else
+ * owns (a shared memory object's frames). The record is
  * VMM_PHYS: its pages are never the PMM's, so freeing it unmaps them and
  * frees no frame, and vmm_protect() refuses it. Statuses as vmm_alloc(),
  * plus VMM_BAD_ARGUMENT for an unaligned or wrapping range.
  */
-int vmm_map_phys(struct vmm *vmm, uint64_t phys, size_t pages, unsigned prot, uint64_t *va,
-		 uint64_t *id);
+int vmm_map_phys(struct vmm *vmm, uint64_t phys, size_t pages, unsigned prot, bool device,
+		 uint64_t *va, uint64_t *id);
 
 /*
  * Free the allocation `id`: unmap its present pages, give their frames

@@ -13,6 +13,10 @@
  *  - KOBJ_DEVICE names a device's register window: physical memory mapped
  *    uncached into the driver (SYS_DEVICE_MAP), or x86 I/O ports the
  *    driver reaches through SYS_PORT_READ and SYS_PORT_WRITE.
+ *  - KOBJ_MEMORY names zeroed RAM (one physically contiguous run) that any
+ *    process holding a handle maps (SYS_MEMORY_MAP): shared memory. Each
+ *    mapping holds a reference, so the frames go back to the PMM when the
+ *    last handle and the last mapping are gone.
  */
 #ifndef KERNEL_DEVICE_H
 #define KERNEL_DEVICE_H
@@ -46,7 +50,14 @@ struct device_object {
 	bool port_io;
 };
 
+struct memory_object {
+	struct kobject object;
+	uint64_t phys; /* first frame */
+	size_t pages;
+};
+
 /* New objects with one reference; NULL when out of memory. */
+struct memory_object *memory_object_create(size_t pages);
 struct image_object *image_object_create(const char *name, const void *data, size_t size);
 struct irq_object *irq_object_create(unsigned line);
 struct device_object *device_object_create(uint64_t base, uint64_t size, bool port_io);

@@ -53,6 +53,7 @@
 #define UTHREAD_STACK_DEFAULT (UINT64_C(64) << 10) /* user stack when none is asked */
 #define PROCESS_STATUS_FAULT  UINT64_C(0xfa17)	   /* exit status of a process killed by a fault */
 #define PROCESS_NAME_MAX      24
+#define PROCESS_OBJECT_MAPS   32 /* mappings of memory objects per process */
 
 /* A user fault that ended a process (the first one, if several threads faulted). */
 struct process_fault {
@@ -85,10 +86,14 @@ struct process {
 	struct wait_queue exit_wq;		      /* process_wait() waits here for live == 0 */
 	struct handle_table handles;
 	struct handle_slot handle_slots[PROCESS_HANDLES_MAX];
-	struct process_object
-		*object;	   /* what handles to it name; NULL: waited for by its creator */
-	struct process *reap_next; /* on the reaper's list */
-	uint64_t image_ids[16];	   /* VMM records of the program: not unmappable */
+	/* What handles to it name; NULL: waited for by its creator. */
+	struct process_object *object;
+	struct {
+		uint64_t id;		    /* the VMM record; 0: a free slot */
+		struct kobject *object;	    /* the reference the mapping holds */
+	} object_maps[PROCESS_OBJECT_MAPS]; /* under `lock` */
+	struct process *reap_next;	    /* on the reaper's list */
+	uint64_t image_ids[16];		    /* VMM records of the program: not unmappable */
 	size_t image_count;
 	struct hal_paging *paging;
 	struct vmm vmm;
@@ -231,6 +236,18 @@ void process_object_kill(struct process_object *o, uint64_t status);
  * program: not unmappable. *va gets its address.
  */
 int process_map_data(struct process *p, const void *data, size_t len, uint64_t *va);
+
+/*
+ * Map the memory object `o` (whose frames are [phys, + pages)) into p with
+ * `prot`; the mapping takes a reference to o until process_unmap() or p's
+ * end. PROCESS_LIMIT when p has PROCESS_OBJECT_MAPS of them or no
+ * VMM record left, PROCESS_NO_MEMORY without window or page tables.
+ */
+int process_map_object(struct process *p, struct kobject *o, uint64_t phys, size_t pages,
+		       unsigned prot, uint64_t *va);
+
+/* Free the VMM record `id` of p, and drop the object reference its mapping held, if any. */
+int process_unmap(struct process *p, uint64_t id);
 
 /* Free a process that never started (a failed load). */
 void process_destroy(struct process *p);

@@ -557,7 +557,7 @@ Test(vmm, map_phys_maps_the_given_frames_as_device_memory_and_free_keeps_them)
 	unsigned attrs;
 	struct vmm_info info;
 
-	cr_assert_eq(vmm_map_phys(v, dev, 2, RW, &va, &id), VMM_OK);
+	cr_assert_eq(vmm_map_phys(v, dev, 2, RW, true, &va, &id), VMM_OK);
 	cr_assert_eq(fixture_pmm_free(), pmm_start, "no frame is taken for a device range");
 	cr_assert_eq(mock_paging_mapped(), 2);
 	for (unsigned i = 0; i < 2; i++) {
@@ -580,13 +580,27 @@ Test(vmm, map_phys_refuses_exec_unaligned_wrapping_and_a_phys_flag_from_alloc)
 {
 	uint64_t va = 0, id = 0;
 
-	cr_assert_eq(vmm_map_phys(v, 0x1000, 1, RX, &va, &id), VMM_BAD_ARGUMENT);
-	cr_assert_eq(vmm_map_phys(v, 0x1001, 1, RW, &va, &id), VMM_BAD_ARGUMENT);
-	cr_assert_eq(vmm_map_phys(v, UINT64_MAX - PAGE + 1, 2, RW, &va, &id), VMM_BAD_ARGUMENT);
-	cr_assert_eq(vmm_map_phys(v, 0x1000, 0, RW, &va, &id), VMM_BAD_ARGUMENT);
+	cr_assert_eq(vmm_map_phys(v, 0x1000, 1, RX, true, &va, &id), VMM_BAD_ARGUMENT);
+	cr_assert_eq(vmm_map_phys(v, 0x1001, 1, RW, true, &va, &id), VMM_BAD_ARGUMENT);
+	cr_assert_eq(vmm_map_phys(v, UINT64_MAX - PAGE + 1, 2, RW, true, &va, &id),
+		     VMM_BAD_ARGUMENT);
+	cr_assert_eq(vmm_map_phys(v, 0x1000, 0, RW, true, &va, &id), VMM_BAD_ARGUMENT);
 	cr_assert_eq(vmm_alloc(v, 1, RW, VMM_PHYS, &va, &id), VMM_BAD_ARGUMENT);
 	cr_assert_eq(vmm_alloc_at(v, FIXTURE_BASE, 1, RW, VMM_PHYS, &id), VMM_BAD_ARGUMENT);
 	cr_assert_eq(vmm_get_stats(v).records, 0);
+	assert_nothing_leaked();
+}
+
+Test(vmm, map_phys_of_memory_is_cached)
+{
+	uint64_t va, id, phys;
+	unsigned attrs;
+
+	cr_assert_eq(vmm_map_phys(v, 0x40000, 1, VMM_READ, false, &va, &id), VMM_OK);
+	cr_assert(hal_paging_query(v->space.paging, va, &phys, &attrs));
+	cr_assert_eq(phys, 0x40000);
+	cr_assert_eq(attrs & (HAL_MAP_DEVICE | HAL_MAP_WRITE), 0, "cached and read-only");
+	cr_assert_eq(vmm_free(v, id), VMM_OK);
 	assert_nothing_leaked();
 }
 
@@ -595,7 +609,7 @@ Test(vmm, map_phys_with_a_failing_map_rolls_back_completely)
 	uint64_t va = 0, id = 0;
 
 	mock_paging_fail_map_at(1);
-	cr_assert_eq(vmm_map_phys(v, 0x10000, 4, RW, &va, &id), VMM_NO_MEMORY);
+	cr_assert_eq(vmm_map_phys(v, 0x10000, 4, RW, true, &va, &id), VMM_NO_MEMORY);
 	cr_assert_eq(vmm_get_stats(v).records, 0);
 	cr_assert_eq(vmm_get_stats(v).free_pages, WINDOW);
 	assert_nothing_leaked();

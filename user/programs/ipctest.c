@@ -113,6 +113,90 @@ static void stop_server(uint64_t server)
 
 static void notifications(void);
 
+/* OP_ADD on a page: the server maps the memory object that came with the call and adds. */
+static uint64_t serve_memory(uint64_t endpoint)
+{
+	struct sys_ipc_message m;
+	struct syscall_result r = sys_ipc_recv(endpoint, &m, SYS_IPC_FOREVER);
+	uint64_t sum = 0;
+
+	if (r.status != SYSCALL_STATUS_OK || m.handle_count != 1)
+		return 1;
+	r = sys_memory_map(m.handles[0], SYS_PROT_READ | SYS_PROT_WRITE);
+	if (r.status == SYSCALL_STATUS_OK) {
+		volatile uint64_t *page = (volatile uint64_t *)(uintptr_t)r.value;
+
+		for (unsigned i = 0; i < 512; i++)
+			sum += page[i];
+		page[511] = sum; /* the answer, through the shared page */
+		sys_mem_unmap(r.value);
+	}
+	sys_handle_close(m.handles[0]);
+	m = message(0, sum);
+	return sys_ipc_reply(&m).status;
+}
+
+/*
+ * Shared memory (memory objects): two mappings of one object see the same
+ * bytes; rights limit the mapping; a handle sent over IPC lets a thread map
+ * it (the same thing works across processes: handles are per process, the
+ * object is not).
+ */
+static void shared_memory(void)
+{
+	struct syscall_result r = sys_memory_create(4096);
+	uint64_t mem = r.value;
+
+	keel_expect_true("memory_create", r.status == SYSCALL_STATUS_OK);
+	r = sys_memory_map(mem, SYS_PROT_READ | SYS_PROT_WRITE);
+	keel_expect_true("map it", r.status == SYSCALL_STATUS_OK);
+	volatile uint64_t *a = (volatile uint64_t *)(uintptr_t)r.value;
+
+	r = sys_memory_map(mem, SYS_PROT_READ);
+	keel_expect_true("map it again, read-only",
+			 r.status == SYSCALL_STATUS_OK && r.value != (uint64_t)(uintptr_t)a);
+	volatile uint64_t *b = (volatile uint64_t *)(uintptr_t)r.value;
+	bool zero = true;
+
+	for (unsigned i = 0; i < 512; i++)
+		zero = zero && a[i] == 0;
+	keel_expect_true("a new object reads as zeroes", zero);
+	for (unsigned i = 0; i < 512; i++)
+		a[i] = i;
+	keel_expect_true("the second mapping sees the first's stores", b[0] == 0 && b[300] == 300);
+
+	uint64_t ro = sys_handle_duplicate(mem, SYS_RIGHT_READ | SYS_RIGHT_GRANT).value;
+
+	keel_expect("a read-only handle cannot map writable",
+		    sys_memory_map(ro, SYS_PROT_READ | SYS_PROT_WRITE), BAD(0));
+	keel_expect("no executable memory objects",
+		    sys_memory_map(mem, SYS_PROT_READ | SYS_PROT_EXEC), BAD(1));
+	keel_expect("an endpoint is no memory object", sys_memory_map(ep, SYS_PROT_READ), BAD(0));
+	keel_expect("0 bytes", sys_memory_create(0), BAD(0));
+	keel_expect("more than SYS_MEMORY_MAX", sys_memory_create(SYS_MEMORY_MAX + 1), BAD(0));
+	keel_expect("protect refuses a shared mapping",
+		    sys_mem_protect((uint64_t)(uintptr_t)b, SYS_PROT_READ), BAD(0));
+
+	/* Through IPC: the serving thread maps what the call carried and sums it. */
+	uint64_t other = sys_endpoint_create().value;
+	uint64_t t = keel_thread_create(serve_memory, other, 0).value;
+	uint64_t rw = sys_handle_duplicate(mem, SYS_RIGHTS_ALL).value;
+	struct sys_ipc_message m = { .handles = { rw }, .handle_count = 1 };
+
+	keel_expect("send the object", sys_ipc_call(other, &m, SYS_IPC_FOREVER), SYSCALL_STATUS_OK,
+		    0);
+	keel_expect_true("the server summed the page", m.words[1] == 511 * 512 / 2);
+	keel_expect_true("and wrote through its own mapping", a[511] == 511 * 512 / 2);
+	keel_expect("the server ends", sys_thread_join(t), SYSCALL_STATUS_OK, 0);
+
+	keel_expect("unmap one", sys_mem_unmap((uint64_t)(uintptr_t)a), SYSCALL_STATUS_OK, 0);
+	keel_expect("close every handle", sys_handle_close(mem), SYSCALL_STATUS_OK, 0);
+	keel_expect_true("the other mapping still holds the pages", b[300] == 300);
+	keel_expect("unmap the last", sys_mem_unmap((uint64_t)(uintptr_t)b), SYSCALL_STATUS_OK, 0);
+	keel_expect("close the read-only handle", sys_handle_close(ro), SYSCALL_STATUS_OK, 0);
+	keel_expect("close the endpoint", sys_handle_close(other), SYSCALL_STATUS_OK, 0);
+}
+
 /* A short server: each answer word is 2 * word + its index; w[0] == 0 stops it. */
 static uint64_t serve_short(uint64_t endpoint)
 {
@@ -292,6 +376,7 @@ static void in_one_process(void)
 		all = all && sys_thread_join(clients[i]).value == 0;
 	keel_expect_true("every client got every answer", all);
 	short_messages();
+	shared_memory();
 	stop_server(server);
 
 	notifications();

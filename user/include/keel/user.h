@@ -217,4 +217,14 @@ static inline struct syscall_result sys_ipc_reply_recv_short(uint64_t endpoint, 
 	return r;
 }
 
+static inline struct syscall_result sys_memory_create(uint64_t bytes)
+{
+	return keel_syscall(SYS_MEMORY_CREATE, bytes, 0, 0);
+}
+
+static inline struct syscall_result sys_memory_map(uint64_t memory, uint64_t prot)
+{
+	return keel_syscall(SYS_MEMORY_MAP, memory, prot, 0);
+}
+
 #endif /* KEEL_USER_H */
