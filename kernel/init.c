@@ -54,8 +54,9 @@ static int give(struct process *p, struct sys_boot_info *info, struct kobject *o
 	return status;
 }
 
-/* Every boot module but init's own, as images. */
-static int give_images(struct process *p, struct sys_boot_info *info)
+/* Every boot module but init's own (`self`), as images. */
+static int give_images(struct process *p, struct sys_boot_info *info,
+		       const struct boot_module *self)
 {
 	const struct boot_info *bi = boot_info();
 
@@ -65,7 +66,7 @@ static int give_images(struct process *p, struct sys_boot_info *info)
 		struct sys_boot_handle *e;
 		struct image_object *img;
 
-		if (m == boot_module_find(INIT_MODULE))
+		if (m == self)
 			continue;
 		program_name(m->path, name, sizeof(name));
 		img = image_object_create(name, phys_to_virt(m->phys), m->size);
@@ -134,7 +135,7 @@ int init_start(uint32_t flags, struct process_object **out)
 		goto out;
 	status = process_load_elf(p, phys_to_virt(m->phys), m->size, &entry);
 	if (status == PROCESS_OK)
-		status = give_images(p, info);
+		status = give_images(p, info, m);
 	if (status == PROCESS_OK)
 		status = give_console(p, info);
 	if (status == PROCESS_OK)

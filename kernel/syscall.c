@@ -176,6 +176,27 @@ static bool deadline_of(uint64_t timeout, uint64_t *deadline)
 }
 
 /*
+ * For the syscalls that wait on an object: the object of `type` that a[0]
+ * names with `need`, and the deadline of the timeout in a[timeout] (a
+ * reference: kobject_put() it). NULL with *bad set to BAD_ARGUMENT 0 or
+ * `timeout` when either is refused.
+ */
+static struct kobject *waitable_of(const uint64_t a[6], uint32_t type, uint32_t need,
+				   unsigned timeout, uint64_t *deadline, struct syscall_result *bad)
+{
+	struct kobject *o = object_of(a[0], type, need);
+
+	if (o == NULL) {
+		*bad = syscall_bad_argument(0);
+	} else if (!deadline_of(a[timeout], deadline)) {
+		kobject_put(o);
+		o = NULL;
+		*bad = syscall_bad_argument(timeout);
+	}
+	return o;
+}
+
+/*
  * The user message at `addr` into *m, its handles taken out of the
  * caller's table (all or none). BAD_ARGUMENT `index` when the buffer, a
  * count or a handle is refused; the message is then untouched.
@@ -249,17 +270,15 @@ static struct syscall_result ipc_result(int status)
 
 static struct syscall_result sys_ipc_call(uint64_t a[6])
 {
-	struct endpoint *ep = endpoint_of(a[0], SYS_RIGHT_WRITE);
+	struct syscall_result bad;
 	struct ipc_message m;
 	uint64_t deadline;
 	int status;
+	struct kobject *o = waitable_of(a, KOBJ_ENDPOINT, SYS_RIGHT_WRITE, 2, &deadline, &bad);
 
-	if (ep == NULL)
-		return syscall_bad_argument(0);
-	if (!deadline_of(a[2], &deadline)) {
-		kobject_put(&ep->object);
-		return syscall_bad_argument(2);
-	}
+	if (o == NULL)
+		return bad;
+	struct endpoint *ep = container_of(o, struct endpoint, object);
 	if (!message_buffer_ok(a[1]) || !read_message(a[1], &m)) {
 		kobject_put(&ep->object);
 		return syscall_bad_argument(1);
@@ -360,43 +379,36 @@ static struct syscall_result short_result(int status, struct ipc_message *m, uin
 	return syscall_ok(m->words[0]);
 }
 
-static struct syscall_result sys_ipc_call_short(uint64_t a[6])
+/* SYS_IPC_CALL_SHORT (a call) and SYS_IPC_REPLY_RECV_SHORT (a server's reply_recv). */
+static struct syscall_result short_ipc(uint64_t a[6], bool call)
 {
-	struct endpoint *ep = endpoint_of(a[0], SYS_RIGHT_WRITE);
+	struct syscall_result bad;
 	struct ipc_message m;
 	uint64_t deadline;
+	struct kobject *o = waitable_of(a, KOBJ_ENDPOINT, call ? SYS_RIGHT_WRITE : SYS_RIGHT_READ,
+					1, &deadline, &bad);
 
-	if (ep == NULL)
-		return syscall_bad_argument(0);
-	if (!deadline_of(a[1], &deadline)) {
-		kobject_put(&ep->object);
-		return syscall_bad_argument(1);
-	}
+	if (o == NULL)
+		return bad;
+	struct endpoint *ep = container_of(o, struct endpoint, object);
+	struct uthread *self = (struct uthread *)thread_current();
+
 	short_message(a, &m);
-	int status = ipc_call(ep, &m, deadline);
+	int status =
+		call ? ipc_call(ep, &m, deadline) : ipc_reply_recv(&self->ipc, ep, &m, deadline);
 
-	kobject_put(&ep->object);
+	kobject_put(o);
 	return short_result(status, &m, a);
+}
+
+static struct syscall_result sys_ipc_call_short(uint64_t a[6])
+{
+	return short_ipc(a, true);
 }
 
 static struct syscall_result sys_ipc_reply_recv_short(uint64_t a[6])
 {
-	struct uthread *self = (struct uthread *)thread_current();
-	struct endpoint *ep = endpoint_of(a[0], SYS_RIGHT_READ);
-	struct ipc_message m;
-	uint64_t deadline;
-
-	if (ep == NULL)
-		return syscall_bad_argument(0);
-	if (!deadline_of(a[1], &deadline)) {
-		kobject_put(&ep->object);
-		return syscall_bad_argument(1);
-	}
-	short_message(a, &m);
-	int status = ipc_reply_recv(&self->ipc, ep, &m, deadline);
-
-	kobject_put(&ep->object);
-	return short_result(status, &m, a);
+	return short_ipc(a, false);
 }
 
 static struct syscall_result sys_notification_create(uint64_t a[6])
@@ -429,18 +441,16 @@ static struct syscall_result sys_notification_signal(uint64_t a[6])
 
 static struct syscall_result sys_notification_wait(uint64_t a[6])
 {
-	struct notification *n = notification_of(a[0], SYS_RIGHT_READ);
+	struct syscall_result bad;
 	uint64_t deadline, bits = 0;
-	int status;
+	struct kobject *o = waitable_of(a, KOBJ_NOTIFICATION, SYS_RIGHT_READ, 1, &deadline, &bad);
 
-	if (n == NULL)
-		return syscall_bad_argument(0);
-	if (!deadline_of(a[1], &deadline)) {
-		kobject_put(&n->object);
-		return syscall_bad_argument(1);
-	}
-	status = notification_wait(n, deadline, &bits);
-	kobject_put(&n->object);
+	if (o == NULL)
+		return bad;
+	int status =
+		notification_wait(container_of(o, struct notification, object), deadline, &bits);
+
+	kobject_put(o);
 	if (status == IPC_OK)
 		return syscall_ok(bits);
 	return ipc_result(status);
@@ -528,18 +538,16 @@ static struct process_object *process_of(uint64_t h, uint32_t need)
 
 static struct syscall_result sys_process_wait(uint64_t a[6])
 {
-	struct process_object *po = process_of(a[0], SYS_RIGHT_READ);
+	struct syscall_result bad;
 	uint64_t deadline, status = 0;
-	int why;
+	struct kobject *o = waitable_of(a, KOBJ_PROCESS, SYS_RIGHT_READ, 1, &deadline, &bad);
 
-	if (po == NULL)
-		return syscall_bad_argument(0);
-	if (!deadline_of(a[1], &deadline)) {
-		kobject_put(&po->object);
-		return syscall_bad_argument(1);
-	}
-	why = process_object_wait(po, deadline, &status);
-	kobject_put(&po->object);
+	if (o == NULL)
+		return bad;
+	int why = process_object_wait(container_of(o, struct process_object, object), deadline,
+				      &status);
+
+	kobject_put(o);
 	if (why == WAIT_WOKEN)
 		return syscall_ok(status);
 	if (why == WAIT_TIMEOUT)

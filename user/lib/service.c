@@ -152,3 +152,23 @@ struct syscall_result keel_console_stats(uint64_t con, uint64_t *bytes, uint64_t
 	}
 	return r;
 }
+
+uint64_t keel_serve(const char *name, uint64_t ep,
+		    struct sys_ipc_message (*answer)(const struct sys_ipc_message *call))
+{
+	struct sys_ipc_message m;
+	struct syscall_result r = sys_ipc_recv(ep, &m, SYS_IPC_FOREVER);
+
+	for (;;) {
+		if (r.status != SYSCALL_STATUS_OK) {
+			r = sys_ipc_recv(ep, &m, SYS_IPC_FOREVER);
+			if (r.status != SYSCALL_STATUS_OK) {
+				printf("%s: receive failed: status %llu value %llu\n", name,
+				       (unsigned long long)r.status, (unsigned long long)r.value);
+				return 3;
+			}
+		}
+		m = answer(&m);
+		r = sys_ipc_reply_recv(ep, &m, SYS_IPC_FOREVER);
+	}
+}

@@ -355,26 +355,6 @@ static struct sys_ipc_message answer(const struct sys_ipc_message *req)
 	return reply;
 }
 
-static uint64_t serve(uint64_t ep)
-{
-	struct sys_ipc_message m;
-	struct syscall_result r = sys_ipc_recv(ep, &m, SYS_IPC_FOREVER);
-
-	/* As in namesrv: a failed reply_recv drops the held call; two in a row end us. */
-	for (;;) {
-		if (r.status != SYSCALL_STATUS_OK) {
-			r = sys_ipc_recv(ep, &m, SYS_IPC_FOREVER);
-			if (r.status != SYSCALL_STATUS_OK) {
-				printf("console: receive failed: status %llu value %llu\n",
-				       (unsigned long long)r.status, (unsigned long long)r.value);
-				return 3;
-			}
-		}
-		m = answer(&m);
-		r = sys_ipc_reply_recv(ep, &m, SYS_IPC_FOREVER);
-	}
-}
-
 uint64_t main(uint64_t boot)
 {
 	struct sys_ipc_message m = { .words = { BOOT_HELLO }, .word_count = 1 };
@@ -407,5 +387,5 @@ uint64_t main(uint64_t boot)
 	if (!ready(boot, failure) || failure != BOOT_OK)
 		return 4;
 	sys_handle_close(boot);
-	return serve(ep);
+	return keel_serve("console", ep, answer);
 }

@@ -159,7 +159,6 @@ static bool hello(uint64_t boot, uint64_t ep)
 uint64_t main(uint64_t boot)
 {
 	struct syscall_result r = sys_endpoint_create();
-	struct sys_ipc_message m;
 
 	if (boot == 0 || r.status != SYSCALL_STATUS_OK) {
 		printf("namesrv: no bootstrap handle, or no endpoint (status %llu)\n",
@@ -174,23 +173,5 @@ uint64_t main(uint64_t boot)
 	}
 	sys_handle_close(boot);
 
-	/*
-	 * Serve. reply_recv answers the call we hold and takes the next; when
-	 * it fails (it only can for a bad argument, which would be our bug),
-	 * the held call is dropped and a plain receive starts over. Two
-	 * failures in a row end the service rather than spin.
-	 */
-	r = sys_ipc_recv(ep, &m, SYS_IPC_FOREVER);
-	for (;;) {
-		if (r.status != SYSCALL_STATUS_OK) {
-			r = sys_ipc_recv(ep, &m, SYS_IPC_FOREVER);
-			if (r.status != SYSCALL_STATUS_OK) {
-				printf("namesrv: receive failed: status %llu value %llu\n",
-				       (unsigned long long)r.status, (unsigned long long)r.value);
-				return 3;
-			}
-		}
-		m = answer(&m);
-		r = sys_ipc_reply_recv(ep, &m, SYS_IPC_FOREVER);
-	}
+	return keel_serve("namesrv", ep, answer);
 }

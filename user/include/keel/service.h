@@ -221,4 +221,14 @@ struct syscall_result keel_console_printf(uint64_t con, const char *fmt, ...) __
 /* CONSOLE_STATS: on {OK, CONSOLE_OK} the counters are filled in. */
 struct syscall_result keel_console_stats(uint64_t con, uint64_t *bytes, uint64_t *interrupts);
 
+/*
+ * A service's loop: receive a call on ep, reply with answer(call), and so
+ * on (reply_recv). When that fails (only a bad argument can, which would be
+ * the service's bug) the held call is dropped and a plain receive starts
+ * over; two failures in a row end the loop rather than spin: it prints why
+ * under `name` and returns 3, the service's exit status.
+ */
+uint64_t keel_serve(const char *name, uint64_t ep,
+		    struct sys_ipc_message (*answer)(const struct sys_ipc_message *call));
+
 #endif /* KEEL_SERVICE_H */

@@ -3,9 +3,11 @@
  *
  * `syscall 0` with the number in $a7 and the arguments in $a0-$a5; the
  * kernel answers with the status in $a0 and the value in $a1, resumes
- * after the instruction and keeps every other register (include/hal/user.h).
- * So $a7 and $a2-$a5 are inputs only and nothing else is clobbered but
- * memory: the kernel may read and write what the arguments point to.
+ * after the instruction and keeps every other register (include/hal/user.h),
+ * except that the short IPC syscalls return three more words in $a3-$a5.
+ * So $a7 and $a2 are inputs only, $a3-$a5 outputs too, and nothing else
+ * is clobbered but memory: the kernel may read and write what the
+ * arguments point to.
  */
 #ifndef USER_ARCH_SYSCALL_H
 #define USER_ARCH_SYSCALL_H
@@ -13,28 +15,10 @@
 #include <core/syscall.h>
 #include <stdint.h>
 
-static inline struct syscall_result keel_syscall6(uint64_t nr, uint64_t a0, uint64_t a1,
-						  uint64_t a2, uint64_t a3, uint64_t a4,
-						  uint64_t a5)
-{
-	register uint64_t r_nr __asm__("$a7") = nr;
-	register uint64_t r_a0 __asm__("$a0") = a0;
-	register uint64_t r_a1 __asm__("$a1") = a1;
-	register uint64_t r_a2 __asm__("$a2") = a2;
-	register uint64_t r_a3 __asm__("$a3") = a3;
-	register uint64_t r_a4 __asm__("$a4") = a4;
-	register uint64_t r_a5 __asm__("$a5") = a5;
-
-	__asm__ volatile("syscall 0"
-			 : "+r"(r_a0), "+r"(r_a1)
-			 : "r"(r_nr), "r"(r_a2), "r"(r_a3), "r"(r_a4), "r"(r_a5)
-			 : "memory");
-	return (struct syscall_result){ .status = r_a0, .value = r_a1 };
-}
-
 /*
- * keel_syscall6() for the syscalls that also return words in argument
- * registers 3-5 (a3-a5): more[0..2] gets them.
+ * A syscall whose result words may also come back in argument registers
+ * 3-5 (the short IPC syscalls): more[0..2] gets what the kernel left there
+ * (for every other syscall, a3-a5 as they went in).
  */
 static inline struct syscall_result keel_syscall6_more(uint64_t nr, uint64_t a0, uint64_t a1,
 						       uint64_t a2, uint64_t a3, uint64_t a4,
@@ -56,6 +40,15 @@ static inline struct syscall_result keel_syscall6_more(uint64_t nr, uint64_t a0,
 	more[1] = r_a4;
 	more[2] = r_a5;
 	return (struct syscall_result){ .status = r_a0, .value = r_a1 };
+}
+
+static inline struct syscall_result keel_syscall6(uint64_t nr, uint64_t a0, uint64_t a1,
+						  uint64_t a2, uint64_t a3, uint64_t a4,
+						  uint64_t a5)
+{
+	uint64_t more[3];
+
+	return keel_syscall6_more(nr, a0, a1, a2, a3, a4, a5, more);
 }
 
 #endif /* USER_ARCH_SYSCALL_H */
