@@ -181,8 +181,9 @@ static bool deadline_of(uint64_t timeout, uint64_t *deadline)
  * reference: kobject_put() it). NULL with *bad set to BAD_ARGUMENT 0 or
  * `timeout` when either is refused.
  */
-static struct kobject *waitable_of(const uint64_t a[6], uint32_t type, uint32_t need,
-				   unsigned timeout, uint64_t *deadline, struct syscall_result *bad)
+static __always_inline struct kobject *waitable_of(const uint64_t a[6], uint32_t type,
+						   uint32_t need, unsigned timeout,
+						   uint64_t *deadline, struct syscall_result *bad)
 {
 	struct kobject *o = object_of(a[0], type, need);
 
@@ -379,36 +380,38 @@ static struct syscall_result short_result(int status, struct ipc_message *m, uin
 	return syscall_ok(m->words[0]);
 }
 
-/* SYS_IPC_CALL_SHORT (a call) and SYS_IPC_REPLY_RECV_SHORT (a server's reply_recv). */
-static struct syscall_result short_ipc(uint64_t a[6], bool call)
+static struct syscall_result sys_ipc_call_short(uint64_t a[6])
 {
 	struct syscall_result bad;
 	struct ipc_message m;
 	uint64_t deadline;
-	struct kobject *o = waitable_of(a, KOBJ_ENDPOINT, call ? SYS_RIGHT_WRITE : SYS_RIGHT_READ,
-					1, &deadline, &bad);
+	struct kobject *o = waitable_of(a, KOBJ_ENDPOINT, SYS_RIGHT_WRITE, 1, &deadline, &bad);
 
 	if (o == NULL)
 		return bad;
-	struct endpoint *ep = container_of(o, struct endpoint, object);
-	struct uthread *self = (struct uthread *)thread_current();
-
 	short_message(a, &m);
-	int status =
-		call ? ipc_call(ep, &m, deadline) : ipc_reply_recv(&self->ipc, ep, &m, deadline);
+	int status = ipc_call(container_of(o, struct endpoint, object), &m, deadline);
 
 	kobject_put(o);
 	return short_result(status, &m, a);
 }
 
-static struct syscall_result sys_ipc_call_short(uint64_t a[6])
-{
-	return short_ipc(a, true);
-}
-
 static struct syscall_result sys_ipc_reply_recv_short(uint64_t a[6])
 {
-	return short_ipc(a, false);
+	struct uthread *self = (struct uthread *)thread_current();
+	struct syscall_result bad;
+	struct ipc_message m;
+	uint64_t deadline;
+	struct kobject *o = waitable_of(a, KOBJ_ENDPOINT, SYS_RIGHT_READ, 1, &deadline, &bad);
+
+	if (o == NULL)
+		return bad;
+	short_message(a, &m);
+	int status =
+		ipc_reply_recv(&self->ipc, container_of(o, struct endpoint, object), &m, deadline);
+
+	kobject_put(o);
+	return short_result(status, &m, a);
 }
 
 static struct syscall_result sys_notification_create(uint64_t a[6])
