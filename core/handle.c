@@ -16,6 +16,19 @@
 #define INDEX(h)   ((uint32_t)((h) & ((UINT64_C(1) << INDEX_BITS) - 1)))
 #define GEN(h)	   ((h) >> INDEX_BITS)
 
+/*
+ * A slot whose generation reached HANDLE_GENERATION_MAX is retired when
+ * that handle is closed: it is never filled again, so no generation is ever
+ * given out twice in a table's lifetime and an old handle value can never
+ * name a newcomer. (With a 16-bit generation that wrapped, the 65536th
+ * object made in a slot answered to the first one's handle: issue 13.) A
+ * process must close 2^32 - 1 handles in one slot to retire it.
+ */
+static bool retired(const struct handle_slot *s)
+{
+	return s->object == NULL && s->generation == HANDLE_GENERATION_MAX;
+}
+
 void kobject_init(struct kobject *object, enum kobject_type type,
 		  void (*release)(struct kobject *object))
 {
@@ -81,11 +94,9 @@ static int install_locked(struct handle_table *t, struct kobject *object, uint32
 	for (uint32_t i = 0; i < t->capacity; i++) {
 		struct handle_slot *s = &t->slots[i];
 
-		if (s->object != NULL)
+		if (s->object != NULL || retired(s))
 			continue;
-		s->generation = (uint16_t)(s->generation + 1);
-		if (s->generation == 0)
-			s->generation = 1; /* 0 would make handle 0 valid */
+		s->generation++; /* from 0, so never 0: handle 0 stays invalid */
 		s->object = object;
 		s->rights = rights;
 		t->used++;

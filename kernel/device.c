@@ -55,41 +55,55 @@ struct irq_object *irq_object_create(unsigned line)
 	if (irq == NULL)
 		return NULL;
 	kobject_init(&irq->object, KOBJ_IRQ, irq_release);
+	spin_init(&irq->bind_lock, "irq object binding");
 	spin_init(&irq->lock, "irq object");
 	irq->line = line;
 	return irq;
 }
 
-bool irq_object_bind(struct irq_object *irq, struct notification *n, uint64_t bits)
+/* Replace the binding the handler sees; the old one (its reference now the caller's). */
+static struct notification *set_binding(struct irq_object *irq, struct notification *n,
+					uint64_t bits)
 {
-	/*
-	 * Unregistering waits for a handler running elsewhere, and that
-	 * handler takes irq->lock: so unregister outside the lock.
-	 */
 	unsigned long flags = spin_lock_irqsave(&irq->lock);
 	struct notification *old = irq->bound;
 
-	irq->bound = NULL;
-	spin_unlock_irqrestore(&irq->lock, flags);
-	if (old != NULL) {
-		irq_unregister(irq->line);
-		kobject_put(&old->object);
-	}
-	if (n == NULL)
-		return true;
-
-	kobject_get(&n->object);
-	flags = spin_lock_irqsave(&irq->lock);
 	irq->bound = n;
 	irq->bits = bits;
 	spin_unlock_irqrestore(&irq->lock, flags);
-	if (irq_register(irq->line, irq_object_interrupt, irq))
-		return true;
-	flags = spin_lock_irqsave(&irq->lock);
-	irq->bound = NULL;
-	spin_unlock_irqrestore(&irq->lock, flags);
-	kobject_put(&n->object);
-	return false;
+	return old;
+}
+
+bool irq_object_bind(struct irq_object *irq, struct notification *n, uint64_t bits)
+{
+	/*
+	 * One binder at a time. The steps below read the binding, unregister
+	 * and register; two binders running them interleaved (the bug this
+	 * lock fixes) both saw the same old binding and dropped its reference
+	 * twice, or overwrote each other's new one, so a notification was
+	 * freed while a handle still named it (issue 13). irq->lock alone
+	 * cannot cover the steps: unregistering waits for a handler running
+	 * elsewhere, and the handler takes irq->lock.
+	 */
+	unsigned long flags = spin_lock_irqsave(&irq->bind_lock);
+	struct notification *old = set_binding(irq, NULL, 0);
+	bool ok = true;
+
+	if (old != NULL)
+		irq_unregister(irq->line);
+	if (n != NULL) {
+		kobject_get(&n->object);
+		set_binding(irq, n, bits);
+		if (!irq_register(irq->line, irq_object_interrupt, irq)) {
+			set_binding(irq, NULL, 0);
+			kobject_put(&n->object); /* not the last: the caller holds one */
+			ok = false;
+		}
+	}
+	spin_unlock_irqrestore(&irq->bind_lock, flags);
+	if (old != NULL)
+		kobject_put(&old->object); /* may be the last: outside the locks */
+	return ok;
 }
 
 bool irq_object_ack(struct irq_object *irq)

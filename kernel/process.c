@@ -221,12 +221,16 @@ static void thread_object_release(struct kobject *o)
 
 static struct process *reap_list; /* under reap_wq.lock */
 static struct wait_queue reap_wq; /* initialised by process_reaper_start() */
+static uint64_t reap_queued;	  /* processes ever queued (under reap_wq.lock) */
+static uint64_t reap_done;	  /* processes the reaper finished (under reap_idle_wq.lock) */
+static struct wait_queue reap_idle_wq; /* process_reap_sync() waits here */
 
 /* p's last thread has ended: the reaper tears it down. Any context but interrupts. */
 static void reap_later(struct process *p)
 {
 	unsigned long irq = spin_lock_irqsave(&reap_wq.lock);
 
+	reap_queued++;
 	p->reap_next = reap_list;
 	reap_list = p;
 	wait_queue_wake_one_locked(&reap_wq);
@@ -257,12 +261,30 @@ static void reaper_main(void *arg)
 		__atomic_store_n(&o->exited, true, __ATOMIC_RELEASE);
 		wait_queue_wake_all(&o->exited_wq);
 		kobject_put(&o->object); /* the process's reference */
+
+		irq = spin_lock_irqsave(&reap_idle_wq.lock);
+		reap_done++;
+		wait_queue_wake_all_locked(&reap_idle_wq);
+		spin_unlock_irqrestore(&reap_idle_wq.lock, irq);
 	}
+}
+
+void process_reap_sync(void)
+{
+	unsigned long irq = spin_lock_irqsave(&reap_wq.lock);
+	uint64_t target = reap_queued;
+
+	spin_unlock_irqrestore(&reap_wq.lock, irq);
+	irq = spin_lock_irqsave(&reap_idle_wq.lock);
+	while (reap_done < target)
+		wait_queue_wait_locked(&reap_idle_wq, WAIT_FOREVER, 0);
+	spin_unlock_irqrestore(&reap_idle_wq.lock, irq);
 }
 
 void process_reaper_start(void)
 {
 	wait_queue_init(&reap_wq, "reaper");
+	wait_queue_init(&reap_idle_wq, "reaper-idle");
 
 	struct thread *t = kthread_create("reaper", reaper_main, NULL);
 
@@ -619,11 +641,11 @@ void process_fault(const struct trap_info *info)
 		p->exit.faulted = true;
 		p->exit.fault = (struct process_fault){
 			.kind = info->kind,
-			.name = info->name,
 			.pc = info->pc,
 			.address = info->address,
 			.code = info->code,
 		};
+		strlcpy(p->exit.fault.name, info->name, sizeof(p->exit.fault.name));
 	}
 	spin_unlock_irqrestore(&p->lock, irq);
 	if (!first)

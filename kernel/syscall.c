@@ -324,6 +324,13 @@ static struct syscall_result sys_ipc_reply(uint64_t a[6])
 	struct uthread *self = (struct uthread *)thread_current();
 	struct ipc_message m;
 
+	/*
+	 * Nothing to reply to: answer before the message is read, as reading
+	 * takes its handles out of the caller's table (they were lost with the
+	 * UNAVAILABLE answer before: issue 13). An error leaves all as it was.
+	 */
+	if (!ipc_holds_call(&self->ipc))
+		return ipc_result(IPC_NO_CALL);
 	if (!read_message(a[0], &m))
 		return syscall_bad_argument(0);
 	return ipc_result(ipc_reply(&self->ipc, &m));
@@ -338,10 +345,15 @@ static struct syscall_result sys_ipc_reply_recv(uint64_t a[6])
 
 	if (ep == NULL)
 		return syscall_bad_argument(0);
-	/* Every check before the message is read: its handles leave the table then. */
+	/*
+	 * Every check before the message is read: its handles leave the table
+	 * then. With no call held there is nobody to send it to, so it is not
+	 * read at all and its handles stay where they are.
+	 */
 	int bad = !message_buffer_ok(a[1]) ? 1 : !deadline_of(a[2], &deadline) ? 2 : -1;
 
-	if (bad < 0 && !read_message(a[1], &m))
+	memset(&m, 0, sizeof(m));
+	if (bad < 0 && ipc_holds_call(&self->ipc) && !read_message(a[1], &m))
 		bad = 1;
 	if (bad >= 0) {
 		kobject_put(&ep->object);

@@ -16,8 +16,11 @@
  * meanwhile. The last kobject_put() calls the type's release(), outside
  * every handle-table lock.
  *
- * Handle values: generation << 16 | index, with generations starting at 1,
- * so 0 is never a handle. Tables are fixed-size (capacity <= 65536 slots),
+ * Handle values: generation << 16 | index, with 32-bit generations
+ * starting at 1, so 0 is never a handle. A generation is never reused: a
+ * slot whose generation reaches HANDLE_GENERATION_MAX retires when that
+ * handle closes (it holds nothing again), so a stale value is refused for
+ * the table's whole life. Tables are fixed-size (capacity <= 65536 slots),
  * given their storage by the caller.
  */
 #ifndef CORE_HANDLE_H
@@ -53,8 +56,11 @@ void kobject_put(struct kobject *object);
 struct handle_slot {
 	struct kobject *object; /* NULL: free */
 	uint32_t rights;
-	uint16_t generation; /* of the handle that names (or last named) this slot */
+	uint32_t generation; /* of the handle that names (or last named) this slot; 0: never used */
 };
+
+/* The last generation a slot gives out; closing that handle retires the slot. */
+#define HANDLE_GENERATION_MAX UINT32_MAX
 
 struct handle_table {
 	struct spinlock lock;
@@ -69,7 +75,7 @@ enum handle_status {
 	HANDLE_BAD,	   /* not a handle of this table: 0, out of range, closed or stale */
 	HANDLE_WRONG_TYPE, /* names an object of another type */
 	HANDLE_NO_RIGHTS,  /* lacks a right the operation needs, or asks for more than it has */
-	HANDLE_TABLE_FULL, /* no free slot */
+	HANDLE_TABLE_FULL, /* no free slot (retired slots are never free again) */
 };
 
 #define HANDLE_CAPACITY_MAX 65536u

@@ -95,6 +95,16 @@ int ipc_recv(struct ipc_thread *self, struct endpoint *ep, struct ipc_message *m
 int ipc_reply(struct ipc_thread *self, struct ipc_message *msg);
 
 /*
+ * Whether self holds a call to reply to (it may have been given up by its
+ * caller meanwhile). Only self's own thread changes this, so the answer
+ * stays true until that thread replies, receives again or exits.
+ */
+static inline bool ipc_holds_call(const struct ipc_thread *self)
+{
+	return self->endpoint != NULL;
+}
+
+/*
  * ipc_reply() then ipc_recv(), and the fast path of a server loop: when
  * self holds a call from ep, the reply and the receive are one step, and
  * while no call is queued the CPU goes straight to the caller that was

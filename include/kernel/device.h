@@ -38,8 +38,14 @@ struct image_object {
 struct irq_object {
 	struct kobject object;
 	unsigned line;
+	/*
+	 * Serialises binders (irq_object_bind): held across the whole change
+	 * of binding, handler registration included, so two threads binding
+	 * the same object cannot interleave. Never taken by the handler.
+	 */
+	struct spinlock bind_lock;
 	struct spinlock lock;	    /* the binding below; taken by the handler too */
-	struct notification *bound; /* NULL: unbound, the line masked */
+	struct notification *bound; /* NULL: unbound, the line masked; holds a reference */
 	uint64_t bits;
 };
 
@@ -66,7 +72,10 @@ struct device_object *device_object_create(uint64_t base, uint64_t size, bool po
  * Bind the line to signal `bits` on n (n NULL: unbind), replacing any
  * binding; a bound line is unmasked. False when the line cannot be
  * routed (another kernel handler owns it, or no controller serves it):
- * the object is then unbound.
+ * the object is then unbound. Atomic against other binders of the same
+ * object: concurrent calls take effect one after the other, in some
+ * order. Context: thread or teardown, not an interrupt handler; does not
+ * sleep (it may spin until a handler running on another CPU returns).
  */
 bool irq_object_bind(struct irq_object *irq, struct notification *n, uint64_t bits);
 

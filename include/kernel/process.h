@@ -56,9 +56,17 @@
 #define PROCESS_OBJECT_MAPS   32 /* mappings of memory objects per process */
 
 /* A user fault that ended a process (the first one, if several threads faulted). */
+#define PROCESS_FAULT_NAME_MAX 96
+
 struct process_fault {
 	enum trap_kind kind;
-	const char *name; /* the architecture's name for it */
+	/*
+	 * The architecture's name for it, copied: trap_info.name lives only as
+	 * long as the trap (aarch64 formats it on the faulting thread's kernel
+	 * stack, freed with the thread, which a reader after process_wait()
+	 * faulted on: issue 13).
+	 */
+	char name[PROCESS_FAULT_NAME_MAX];
 	uint64_t pc;
 	uint64_t address;
 	uint64_t code;
@@ -213,6 +221,16 @@ void process_wait(struct process *p, struct process_exit *exit);
  * marks their object exited. Once, at boot, before the first detached spawn.
  */
 void process_reaper_start(void);
+
+/*
+ * Wait until the reaper has finished with every process queued to it so
+ * far, the last reference it drops included. A waiter of a process object
+ * is woken before the reaper lets go of the object, so the object (and
+ * whatever it alone kept alive) may outlive that wake-up by a moment; a
+ * leak check that counts objects calls this first. Context: a thread that
+ * may sleep.
+ */
+void process_reap_sync(void);
 
 /*
  * Give the process `p` (created, loaded, not started) a process object

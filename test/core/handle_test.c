@@ -177,17 +177,59 @@ Test(handle, take_moves_the_reference_out)
 Test(handle, generations_never_make_handle_zero)
 {
 	struct thing a;
-	uint64_t h, first;
+	uint64_t h;
 
 	thing_init(&a, KOBJ_THREAD);
-	cr_assert_eq(handle_install(&table, &a.object, 0, &first), HANDLE_OK);
-	cr_assert_eq(handle_close(&table, first), HANDLE_OK);
-	for (unsigned i = 0; i < 70000; i++) { /* past the 16-bit generation's wrap */
+	for (unsigned i = 0; i < 1000; i++) {
 		cr_assert_eq(handle_install(&table, &a.object, 0, &h), HANDLE_OK);
 		cr_assert_neq(h, 0);
 		cr_assert_neq(h >> 16, 0);
 		cr_assert_eq(handle_close(&table, h), HANDLE_OK);
 	}
+	cr_assert_eq(a.object.refs, 1);
+}
+
+/* Issue 13: a 16-bit generation wrapped, and the 65536th newcomer answered to the first handle. */
+Test(handle, an_old_handle_never_names_a_newcomer_in_its_slot)
+{
+	struct thing first, later;
+	uint64_t old, h;
+	struct kobject *o;
+
+	thing_init(&first, KOBJ_ENDPOINT);
+	thing_init(&later, KOBJ_ENDPOINT);
+	cr_assert_eq(handle_install(&table, &first.object, 0, &old), HANDLE_OK);
+	cr_assert_eq(handle_close(&table, old), HANDLE_OK);
+	for (unsigned i = 0; i < 140000; i++) { /* past 2^16 twice */
+		cr_assert_eq(handle_install(&table, &later.object, 0, &h), HANDLE_OK);
+		cr_assert_eq(h & 0xffff, old & 0xffff, "the same slot every time");
+		cr_assert_gt(h >> 16, old >> 16, "generations only grow");
+		cr_assert_eq(handle_lookup(&table, old, 0, 0, &o, NULL), HANDLE_BAD, "round %u", i);
+		cr_assert_eq(handle_close(&table, h), HANDLE_OK);
+	}
+	cr_assert_eq(later.object.refs, 1);
+}
+
+Test(handle, a_slot_retires_after_its_last_generation)
+{
+	struct thing a;
+	uint64_t last, h;
+	struct kobject *o;
+
+	thing_init(&a, KOBJ_THREAD);
+	slots[0].generation = HANDLE_GENERATION_MAX - 1; /* as after 2^32 - 2 closes */
+	cr_assert_eq(handle_install(&table, &a.object, 0, &last), HANDLE_OK);
+	cr_assert_eq(last, (uint64_t)HANDLE_GENERATION_MAX << 16 | 0);
+	cr_assert_eq(handle_close(&table, last), HANDLE_OK);
+	/* Slot 0 is never filled again: the table has CAP - 1 slots left, all fresh. */
+	for (unsigned i = 1; i < CAP; i++) {
+		cr_assert_eq(handle_install(&table, &a.object, 0, &h), HANDLE_OK);
+		cr_assert_eq(h, (uint64_t)1 << 16 | i);
+	}
+	cr_assert_eq(handle_install(&table, &a.object, 0, &h), HANDLE_TABLE_FULL);
+	cr_assert_eq(handle_lookup(&table, last, 0, 0, &o, NULL), HANDLE_BAD);
+	cr_assert_eq(handle_table_used(&table), CAP - 1);
+	handle_table_close_all(&table);
 	cr_assert_eq(a.object.refs, 1);
 }
 

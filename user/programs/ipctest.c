@@ -16,6 +16,9 @@
  *   6 | h << 8   part 1 with short messages (SYS_IPC_REPLY_RECV_SHORT)
  *   7 | h << 8   parts 3 and 4 with short messages (SYS_IPC_CALL_SHORT):
  *   8 | h << 8   `bench: user_ipc_short_round_trip_{same,cross}_cpu N ns`
+ *   9 | h << 8   IRQ handle h (with SYS_RIGHT_WRITE): BINDERS threads bind
+ *                it to notifications of their own and unbind it, at once,
+ *                BIND_ROUNDS times each; every answer must be OK
  * Otherwise the exit status is the number of failed checks.
  */
 #include <base/printf.h>
@@ -277,6 +280,17 @@ static void short_messages(void)
 	keel_expect("close the short endpoint", sys_handle_close(other), SYSCALL_STATUS_OK, 0);
 }
 
+
+/* Whether h still names an object (h needs SYS_RIGHT_DUPLICATE). */
+static bool handle_is_live(uint64_t h)
+{
+	struct syscall_result r = sys_handle_duplicate(h, 0);
+
+	if (r.status != SYSCALL_STATUS_OK)
+		return false;
+	sys_handle_close(r.value);
+	return true;
+}
 static void in_one_process(void)
 {
 	struct sys_ipc_message m = message(OP_ADD, 41);
@@ -312,7 +326,21 @@ static void in_one_process(void)
 	keel_expect("call with a timeout past an hour", sys_ipc_call(ep, &m, SYS_SLEEP_MAX + 1),
 		    BAD(2));
 	keel_expect("reply without a call", sys_ipc_reply(&m), SYSCALL_STATUS_UNAVAILABLE, 0);
-	uint64_t keep = sys_handle_duplicate(ep, SYS_RIGHT_READ | SYS_RIGHT_GRANT).value;
+	uint64_t keep =
+		sys_handle_duplicate(ep, SYS_RIGHT_READ | SYS_RIGHT_GRANT | SYS_RIGHT_DUPLICATE).value;
+
+	/* Issue 13: the refused reply took the message's handles out of the table. */
+	m = message(OP_ADD, 1);
+	m.handles[0] = keep;
+	m.handle_count = 1;
+	keel_expect("reply with a handle, without a call", sys_ipc_reply(&m),
+		    SYSCALL_STATUS_UNAVAILABLE, 0);
+	keel_expect("reply without a call twice", sys_ipc_reply(&m), SYSCALL_STATUS_UNAVAILABLE,
+		    0);
+	keel_expect_true("the refused reply left the handle", handle_is_live(keep));
+	keel_expect("reply_recv with a handle, without a call, nobody calling",
+		    sys_ipc_reply_recv(other, &m, 0), FAILED(SYSCALL_FAILED_TIMED_OUT));
+	keel_expect_true("nothing was sent, the handle stays", handle_is_live(keep));
 
 	m = message(OP_ADD, 1);
 	m.handles[0] = keep;
@@ -532,8 +560,53 @@ static unsigned across_processes(unsigned part, uint64_t endpoint)
 	return bad;
 }
 
+/*
+ * Part 9 (issue 13): binding was not atomic against a second binder, so
+ * threads racing through SYS_IRQ_BIND dropped a notification's reference
+ * twice and the kernel panicked in kobject_get(). Each binder binds the
+ * line to its own notification and, every second round, unbinds it; the
+ * answer is OK every time, as each call takes effect whole, in some order.
+ */
+#define BINDERS	    3
+#define BIND_ROUNDS 3000
+
+static uint64_t bind_irq;
+
+static uint64_t binder(uint64_t bit)
+{
+	uint64_t n = sys_notification_create().value, wrong = 0;
+
+	for (unsigned i = 0; i < BIND_ROUNDS; i++) {
+		wrong += sys_irq_bind(bind_irq, n, UINT64_C(1) << bit).status != SYSCALL_STATUS_OK;
+		if (i % 2 == 1)
+			wrong += sys_irq_bind(bind_irq, 0, 0).status != SYSCALL_STATUS_OK;
+	}
+	sys_handle_close(n); /* the binding, if it is this one's, keeps it alive */
+	return wrong;
+}
+
+static unsigned racing_irq_binders(uint64_t irq)
+{
+	uint64_t threads[BINDERS], wrong = 0;
+
+	bind_irq = irq;
+	for (unsigned i = 0; i < BINDERS; i++)
+		threads[i] = keel_thread_create(binder, i, 0).value;
+	for (unsigned i = 0; i < BINDERS; i++) {
+		struct syscall_result r = sys_thread_join(threads[i]);
+
+		wrong += r.status != SYSCALL_STATUS_OK ? 1 : r.value;
+	}
+	wrong += sys_irq_bind(irq, 0, 0).status != SYSCALL_STATUS_OK; /* leave it unbound */
+	if (wrong != 0)
+		printf("ipctest: %llu IRQ binds answered other than OK\n", (unsigned long long)wrong);
+	return (unsigned)(wrong < 255 ? wrong : 255);
+}
+
 uint64_t main(uint64_t arg)
 {
+	if ((arg & 0xff) == 9)
+		return racing_irq_binders(arg >> 8);
 	if ((arg & 0xff) == 5)
 		return sys_notification_wait(arg >> 8, SYS_IPC_FOREVER).value;
 	if ((arg & 0xff) >= 6)

@@ -289,6 +289,36 @@ static void test_object_kinds(void)
 	keel_expect("close it", sys_handle_close(n), SYSCALL_STATUS_OK, 0);
 }
 
+/*
+ * Issue 13: generations were 16 bits, so after 65535 rounds of create and
+ * close in one slot the first handle's value named the newest endpoint.
+ * An old value must stay refused however often its slot is reused.
+ */
+static void test_stale_handles_stay_stale(void)
+{
+	struct syscall_result r = sys_endpoint_create();
+	uint64_t old = r.value, h = 0;
+	unsigned same_slot = 0, rounds = 70000, refused = 0, checked = 0;
+
+	keel_expect("an endpoint to close", sys_handle_close(old), SYSCALL_STATUS_OK, 0);
+	for (unsigned i = 0; i < rounds; i++) {
+		r = sys_endpoint_create();
+		if (r.status != SYSCALL_STATUS_OK)
+			break;
+		h = r.value;
+		same_slot += (h & 0xffff) == (old & 0xffff);
+		/* Around where a 16-bit generation wrapped, and now and then elsewhere. */
+		if ((i >= 65530 && i <= 65540) || i % 8192 == 0) {
+			checked++;
+			refused += sys_handle_duplicate(old, 0).status == SYSCALL_STATUS_BAD_ARGUMENT;
+		}
+		sys_handle_close(h);
+	}
+	keel_expect_true("every round reused the old handle's slot", same_slot == rounds);
+	keel_expect_true("the old handle was refused every time", checked > 0 && refused == checked);
+	keel_expect("and is refused afterwards", sys_handle_close(old), BAD(0));
+}
+
 uint64_t main(uint64_t arg)
 {
 	(void)arg;
@@ -300,6 +330,7 @@ uint64_t main(uint64_t arg)
 	test_memory();
 	test_threads();
 	test_handles();
+	test_stale_handles_stay_stale();
 	test_object_kinds();
 	return keel_check_summary();
 }
