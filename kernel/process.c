@@ -219,10 +219,10 @@ static void thread_object_release(struct kobject *o)
 
 /* ---- Detached processes: process objects and the reaper. */
 
-static struct process *reap_list; /* under reap_wq.lock */
-static struct wait_queue reap_wq; /* initialised by process_reaper_start() */
-static uint64_t reap_queued;	  /* processes ever queued (under reap_wq.lock) */
-static uint64_t reap_done;	  /* processes the reaper finished (under reap_idle_wq.lock) */
+static struct process *reap_list;      /* under reap_wq.lock */
+static struct wait_queue reap_wq;      /* initialised by process_reaper_start() */
+static uint64_t reap_queued;	       /* processes ever queued (under reap_wq.lock) */
+static uint64_t reap_done;	       /* processes the reaper finished (under reap_idle_wq.lock) */
 static struct wait_queue reap_idle_wq; /* process_reap_sync() waits here */
 
 /* p's last thread has ended: the reaper tears it down. Any context but interrupts. */

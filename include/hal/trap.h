@@ -28,7 +28,7 @@ enum trap_kind {
 /* What the platform decoded; fields that do not apply are 0 / false. */
 struct trap_info {
 	enum trap_kind kind;
-	const char *name; /* the architecture's name for the cause; valid until kernel_trap() returns */
+	const char *name; /* the architecture's name for the cause; valid during kernel_trap() */
 	uint64_t code;	  /* the raw cause: vector, ESR_EL1, scause or ESTAT */
 	uint64_t pc;	  /* address of the trapping instruction */
 	uint64_t address; /* page and alignment faults: the faulting data address */

@@ -280,7 +280,6 @@ static void short_messages(void)
 	keel_expect("close the short endpoint", sys_handle_close(other), SYSCALL_STATUS_OK, 0);
 }
 
-
 /* Whether h still names an object (h needs SYS_RIGHT_DUPLICATE). */
 static bool handle_is_live(uint64_t h)
 {
@@ -327,7 +326,8 @@ static void in_one_process(void)
 		    BAD(2));
 	keel_expect("reply without a call", sys_ipc_reply(&m), SYSCALL_STATUS_UNAVAILABLE, 0);
 	uint64_t keep =
-		sys_handle_duplicate(ep, SYS_RIGHT_READ | SYS_RIGHT_GRANT | SYS_RIGHT_DUPLICATE).value;
+		sys_handle_duplicate(ep, SYS_RIGHT_READ | SYS_RIGHT_GRANT | SYS_RIGHT_DUPLICATE)
+			.value;
 
 	/* Issue 13: the refused reply took the message's handles out of the table. */
 	m = message(OP_ADD, 1);
@@ -335,8 +335,7 @@ static void in_one_process(void)
 	m.handle_count = 1;
 	keel_expect("reply with a handle, without a call", sys_ipc_reply(&m),
 		    SYSCALL_STATUS_UNAVAILABLE, 0);
-	keel_expect("reply without a call twice", sys_ipc_reply(&m), SYSCALL_STATUS_UNAVAILABLE,
-		    0);
+	keel_expect("reply without a call twice", sys_ipc_reply(&m), SYSCALL_STATUS_UNAVAILABLE, 0);
 	keel_expect_true("the refused reply left the handle", handle_is_live(keep));
 	keel_expect("reply_recv with a handle, without a call, nobody calling",
 		    sys_ipc_reply_recv(other, &m, 0), FAILED(SYSCALL_FAILED_TIMED_OUT));
@@ -599,7 +598,8 @@ static unsigned racing_irq_binders(uint64_t irq)
 	}
 	wrong += sys_irq_bind(irq, 0, 0).status != SYSCALL_STATUS_OK; /* leave it unbound */
 	if (wrong != 0)
-		printf("ipctest: %llu IRQ binds answered other than OK\n", (unsigned long long)wrong);
+		printf("ipctest: %llu IRQ binds answered other than OK\n",
+		       (unsigned long long)wrong);
 	return (unsigned)(wrong < 255 ? wrong : 255);
 }
 

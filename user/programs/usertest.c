@@ -310,12 +310,14 @@ static void test_stale_handles_stay_stale(void)
 		/* Around where a 16-bit generation wrapped, and now and then elsewhere. */
 		if ((i >= 65530 && i <= 65540) || i % 8192 == 0) {
 			checked++;
-			refused += sys_handle_duplicate(old, 0).status == SYSCALL_STATUS_BAD_ARGUMENT;
+			refused +=
+				sys_handle_duplicate(old, 0).status == SYSCALL_STATUS_BAD_ARGUMENT;
 		}
 		sys_handle_close(h);
 	}
 	keel_expect_true("every round reused the old handle's slot", same_slot == rounds);
-	keel_expect_true("the old handle was refused every time", checked > 0 && refused == checked);
+	keel_expect_true("the old handle was refused every time",
+			 checked > 0 && refused == checked);
 	keel_expect("and is refused afterwards", sys_handle_close(old), BAD(0));
 }
 

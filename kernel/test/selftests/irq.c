@@ -16,10 +16,10 @@
 
 #include <core/boot_info.h>
 #include <core/sched.h>
+#include <core/syscall.h>
 #include <hal/console.h>
 #include <hal/cpu.h>
 #include <hal/irq.h>
-#include <core/syscall.h>
 #include <kernel/device.h>
 #include <kernel/irq.h>
 #include <kernel/process.h>
