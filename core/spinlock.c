@@ -21,6 +21,10 @@
 #include <core/spinlock.h>
 #include <core/tlb.h>
 #include <hal/cpu.h>
+#include <hal/irq.h>
+
+/* Spins between two looks at the clock: a few hundred microseconds under emulation. */
+#define SPIN_CLOCK_EVERY 4096u
 
 /* What `holder` records for the calling CPU: never 0, which means "free". */
 static uint32_t self(void)
@@ -34,6 +38,37 @@ void spin_init(struct spinlock *lock, const char *name)
 	lock->serving = 0;
 	lock->holder = 0;
 	lock->name = name;
+}
+
+/*
+ * The waiter of `lock` (for ticket `ticket`) has spun since `*since` (0: the
+ * first look): a hang report once that is longer than SPIN_TIMEOUT_NS.
+ * Cold and out of line: the uncontended path never gets here.
+ */
+__attribute__((noinline, cold)) static void spin_check_timeout(const struct spinlock *lock,
+							       uint32_t ticket, uint64_t *since)
+{
+	uint64_t now = hal_clock_ns();
+
+	if (*since == 0 || now < *since) {
+		*since = now; /* (a clock of 0 before it starts never times out) */
+		return;
+	}
+	if (now - *since < SPIN_TIMEOUT_NS)
+		return;
+	uint32_t holder = __atomic_load_n(&lock->holder, __ATOMIC_RELAXED);
+	uint32_t serving = __atomic_load_n(&lock->serving, __ATOMIC_RELAXED);
+
+	/* The panic report adds this CPU's registers and backtrace, then every other CPU's. */
+	if (holder != 0)
+		PANIC("spinlock %s (%p): cpu %u spun %llu ms for it; held by cpu %u (serving "
+		      "ticket %u, ours %u)",
+		      lock->name, (const void *)lock, cpu_id(),
+		      (unsigned long long)((now - *since) / 1000000), holder - 1, serving, ticket);
+	PANIC("spinlock %s (%p): cpu %u spun %llu ms for it; the holder of ticket %u (ours %u) "
+	      "never took it",
+	      lock->name, (const void *)lock, cpu_id(),
+	      (unsigned long long)((now - *since) / 1000000), serving, ticket);
 }
 
 void spin_lock(struct spinlock *lock)
@@ -65,8 +100,14 @@ void spin_lock(struct spinlock *lock)
 	 * save power and let a sibling hardware thread run; correctness does
 	 * not depend on it.
 	 */
-	while (__atomic_load_n(&lock->serving, __ATOMIC_ACQUIRE) != ticket)
+	uint32_t spins = 0;
+	uint64_t since = 0;
+
+	while (__atomic_load_n(&lock->serving, __ATOMIC_ACQUIRE) != ticket) {
 		tlb_poll(); /* the holder may wait for this CPU's shootdown answer */
+		if (++spins % SPIN_CLOCK_EVERY == 0)
+			spin_check_timeout(lock, ticket, &since);
+	}
 	__atomic_store_n(&lock->holder, self(), __ATOMIC_RELAXED);
 }
 

@@ -15,6 +15,7 @@
 #include <hal/cpu.h>
 #include <hal/irq.h>
 #include <kernel/irq.h>
+#include <kernel/panic.h>
 
 #define IRQ_LINES_MAX 256
 
@@ -55,13 +56,14 @@ void irq_unregister(unsigned irq)
 		tlb_poll(); /* that CPU may wait for our shootdown answer */
 }
 
-static void handle_ipi(struct cpu *c)
+static void handle_ipi(struct cpu *c, const struct hal_trap_frame *frame)
 {
 	/* Take every bit but the shootdown's, which tlb_poll() clears itself. */
 	uint32_t work = __atomic_fetch_and(&c->ipi_pending, CPU_IPI_SHOOTDOWN, __ATOMIC_ACQUIRE);
 
 	if (work & CPU_IPI_STOP)
-		hal_cpu_halt(); /* another CPU panicked */
+		panic_stop_ipi(
+			frame); /* another CPU panicked: its report shows where this one was */
 	if (work & CPU_IPI_SHOOTDOWN)
 		tlb_poll();
 	/*
@@ -71,11 +73,20 @@ static void handle_ipi(struct cpu *c)
 	 */
 }
 
+bool kernel_nmi(const struct hal_trap_frame *frame)
+{
+	struct cpu *c = cpu_current();
+
+	/* A stop asked by a report: the maskable IPI could not get through. */
+	if (c == NULL || !(__atomic_load_n(&c->ipi_pending, __ATOMIC_ACQUIRE) & CPU_IPI_STOP))
+		return false;
+	panic_stop_ipi(frame);
+}
+
 void kernel_irq(enum irq_kind kind, unsigned irq, struct hal_trap_frame *frame)
 {
 	struct cpu *c = cpu_current();
 
-	(void)frame;
 	if (c == NULL) {
 		log_warn("irq: interrupt (kind %d, %u) before per-CPU data; ignored\n", kind, irq);
 		return;
@@ -87,7 +98,7 @@ void kernel_irq(enum irq_kind kind, unsigned irq, struct hal_trap_frame *frame)
 		break;
 	case IRQ_IPI:
 		c->counters.ipis++;
-		handle_ipi(c);
+		handle_ipi(c, frame);
 		break;
 	case IRQ_DEVICE: {
 		irq_handler_fn fn = NULL;

@@ -19,6 +19,7 @@
 #include <kernel/main.h>
 #include <kernel/panic.h>
 #include <kernel/smp.h>
+#include <kernel/watchdog.h>
 
 #ifdef KERNEL_SELFTESTS
 #include "test/selftest.h"
@@ -188,5 +189,6 @@ __noreturn void kernel_main(void)
 		panic("kernel: no memory for the main thread");
 	thread_detach(t);
 	thread_start(t);
+	watchdog_start_cpu();
 	sched_idle_loop();
 }

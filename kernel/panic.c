@@ -5,30 +5,39 @@
  * (or, for an exception, the trapped context's) and a frame-pointer backtrace, all through the
  * kernel log, whose console is brought up first if the panic came before it. The other CPUs are
  * told to stop first (CPU_IPI_STOP), so they neither print over the report nor go on with the
- * broken state; then this CPU stops too.
+ * broken state; after this CPU's part each of them prints its registers and backtrace where the
+ * IPI found it, in turn (a hang shows what every CPU was doing); then all stop. During the
+ * selftests the report ends with `selftest: result: FAIL`.
  */
+#include <core/backtrace.h>
 #include <core/cpu.h>
 #include <core/log.h>
+#include <core/sched.h>
 #include <hal/cpu.h>
+#include <hal/irq.h>
+#include <hal/trap.h>
 #include <kernel/console.h>
 #include <kernel/panic.h>
 #include <kernel/trap.h>
 
-#define BACKTRACE_MAX 32
+/* How long the reporting CPU waits for each other CPU's part of the report. */
+#define DUMP_WAIT_NS UINT64_C(500000000)
 
-/* Print the return addresses of the frame chain starting at fp, numbered from `depth`. */
-static void backtrace(uintptr_t fp, int depth)
+/*
+ * The other CPUs' part of a report, one CPU at a time so that their lines
+ * do not mix: the reporter stores a CPU's number in dump_turn, that CPU
+ * (waiting in panic_stop_ipi()) prints and stores its number in dump_done.
+ * DUMP_OVER lets the ones still waiting halt.
+ */
+#define DUMP_NOBODY (-1)
+#define DUMP_OVER   (-2)
+static int dump_turn = DUMP_NOBODY;
+static int dump_done = DUMP_NOBODY;
+static bool selftests_running;
+
+void panic_note_selftests(bool running)
 {
-	uintptr_t caller, ret;
-
-	for (; depth < BACKTRACE_MAX && hal_frame_unwind(fp, &caller, &ret); depth++) {
-		if (ret == 0)
-			break; /* the entry code's zero return address */
-		log_error("  #%-2d %016llx\n", depth, (unsigned long long)ret);
-		if (caller <= fp)
-			break; /* frames grow upwards; anything else is corrupt */
-		fp = caller;
-	}
+	__atomic_store_n(&selftests_running, running, __ATOMIC_RELEASE);
 }
 
 /* Only the first panic reports; a panic inside the report just stops. */
@@ -48,6 +57,75 @@ static void panic_begin(void)
 	log_set_level(LOG_DEBUG);
 }
 
+/* Whether CPU `cpu` printed its part within DUMP_WAIT_NS. */
+static bool wait_for_dump(unsigned cpu)
+{
+	uint64_t start = hal_clock_ns();
+	unsigned long spins = 0;
+
+	/* Bounded by spins as well: the clock may not run (early boot). */
+	while (__atomic_load_n(&dump_done, __ATOMIC_ACQUIRE) != (int)cpu &&
+	       hal_clock_ns() - start < DUMP_WAIT_NS && ++spins < (1ul << 30))
+		__atomic_signal_fence(__ATOMIC_SEQ_CST);
+	return __atomic_load_n(&dump_done, __ATOMIC_ACQUIRE) == (int)cpu;
+}
+
+/*
+ * Each other online CPU prints where the stop IPI found it. One that does
+ * not answer within DUMP_WAIT_NS has interrupts masked: it gets an NMI
+ * where the architecture has one (x86_64). One that still does not answer
+ * is named, which also says something.
+ */
+static void dump_other_cpus(void)
+{
+	uint64_t online = __atomic_load_n(&sched_online_mask, __ATOMIC_ACQUIRE);
+
+	for (unsigned i = 0; i < cpu_count; i++) {
+		if (i == cpu_id() || !((online >> i) & 1))
+			continue;
+		__atomic_store_n(&dump_turn, (int)i, __ATOMIC_RELEASE);
+		if (wait_for_dump(i))
+			continue;
+		/* Masked: the NMI gets through where there is one. */
+		if (hal_ipi_send_nmi(i) && wait_for_dump(i))
+			continue;
+		log_error("\ncpu %u: no answer to the stop IPI: interrupts masked (and no NMI on "
+			  "this architecture), or stuck where no interrupt reaches it\n",
+			  i);
+	}
+	__atomic_store_n(&dump_turn, DUMP_OVER, __ATOMIC_RELEASE);
+}
+
+/* The last lines of every report. */
+static __noreturn void panic_end(void)
+{
+	dump_other_cpus();
+	if (__atomic_load_n(&selftests_running, __ATOMIC_ACQUIRE))
+		log_error("selftest: result: FAIL\n");
+	log_error("panic: system halted\n");
+	hal_cpu_halt();
+}
+
+void panic_stop_ipi(const struct hal_trap_frame *frame)
+{
+	int self = (int)cpu_id();
+	int turn;
+
+	while ((turn = __atomic_load_n(&dump_turn, __ATOMIC_ACQUIRE)) != self && turn != DUMP_OVER)
+		__atomic_signal_fence(__ATOMIC_SEQ_CST);
+	if (turn == self) {
+		struct thread *t = thread_current();
+
+		log_error("\ncpu %u, stopped in thread '%s':\n", cpu_id(),
+			  t != NULL ? t->name : "?");
+		hal_trap_print_frame(frame);
+		log_error("backtrace (interrupted context):\n");
+		backtrace_print(hal_trap_frame_pointer(frame), 0);
+		__atomic_store_n(&dump_done, self, __ATOMIC_RELEASE);
+	}
+	hal_cpu_halt();
+}
+
 void panic(const char *fmt, ...)
 {
 	va_list ap;
@@ -60,9 +138,8 @@ void panic(const char *fmt, ...)
 	log_error("\n");
 	hal_cpu_print_registers();
 	log_error("backtrace:\n");
-	backtrace((uintptr_t)__builtin_frame_address(0), 0);
-	log_error("panic: system halted\n");
-	hal_cpu_halt();
+	backtrace_print((uintptr_t)__builtin_frame_address(0), 0);
+	panic_end();
 }
 
 void panic_trap(const struct trap_info *t)
@@ -88,7 +165,6 @@ void panic_trap(const struct trap_info *t)
 		log_error("misaligned access to 0x%llx\n", (unsigned long long)t->address);
 	hal_trap_print_frame(t->frame);
 	log_error("backtrace (trapped context):\n  #0  %016llx\n", (unsigned long long)t->pc);
-	backtrace(hal_trap_frame_pointer(t->frame), 1);
-	log_error("panic: system halted\n");
-	hal_cpu_halt();
+	backtrace_print(hal_trap_frame_pointer(t->frame), 1);
+	panic_end();
 }

@@ -22,6 +22,7 @@
 #include <kernel/kthread.h>
 #include <kernel/main.h>
 #include <kernel/smp.h>
+#include <kernel/watchdog.h>
 
 #define CPU_START_TIMEOUT_NS UINT64_C(1000000000)
 
@@ -68,6 +69,7 @@ __noreturn void kernel_cpu_main(void *arg)
 	hal_cpu_init(c);
 	sched_init_cpu(c, &idle_threads[c->id]);
 	__atomic_store_n(&c->online, true, __ATOMIC_RELEASE);
+	watchdog_start_cpu();
 	sched_idle_loop();
 }
 

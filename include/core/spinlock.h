@@ -22,12 +22,24 @@
  * calling CPU already holds, and releasing a lock the calling CPU does not
  * hold, are bugs that panic at once with the lock's name, instead of
  * hanging or corrupting the protected data.
+ *
+ * Hangs become reports: a CPU that waits longer than SPIN_TIMEOUT_NS for
+ * one lock panics with the lock's name and address, the holder's CPU and
+ * its own backtrace (the panic report then adds every other CPU's). A hold
+ * is a few hundred instructions; the bound is 50 watchdog ticks
+ * (<kernel/watchdog.h>), far above a queue of every CPU each held up for a
+ * host time slice under emulation, so only a lock that is never released
+ * (or a holder that never runs again) reaches it. The clock is looked at
+ * once every few thousand spins, so the uncontended path does not change.
  */
 #ifndef CORE_SPINLOCK_H
 #define CORE_SPINLOCK_H
 
 #include <stdbool.h>
 #include <stdint.h>
+
+/* How long one spin_lock() may wait before it reports a hang: 5 s. */
+#define SPIN_TIMEOUT_NS UINT64_C(5000000000)
 
 struct spinlock {
 	uint32_t next;	  /* the ticket the next arriving CPU takes */

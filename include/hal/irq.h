@@ -63,6 +63,24 @@ void hal_cpu_idle(void);
  */
 void hal_ipi_send(unsigned cpu);
 
+/*
+ * Send CPU `cpu` a non-maskable interrupt, which reaches it even while it
+ * has interrupts masked; the platform hands it to kernel_nmi(). For hang
+ * reports only. False, and nothing sent, where the kernel has no such
+ * interrupt to send: x86_64 has the NMI; aarch64 (no GICv3 pseudo-NMI
+ * here), riscv64 and loongarch64 do not.
+ */
+bool hal_ipi_send_nmi(unsigned cpu);
+
+/*
+ * Implemented by the kernel (kernel/irq.c): an NMI arrived, on its own
+ * stack with interrupts masked. True when it was the kernel's request (the
+ * CPU then never returns from it); false for the machine's own NMI, which
+ * the platform reports as an exception.
+ */
+struct hal_trap_frame;
+bool kernel_nmi(const struct hal_trap_frame *frame);
+
 /* Nanoseconds since the clock started in hal_irq_init(); never goes back, same on all CPUs. */
 uint64_t hal_clock_ns(void);
 

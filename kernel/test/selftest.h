@@ -26,6 +26,13 @@ struct selftest {
 	bool failed;
 };
 
+/*
+ * How long a case may run before the watchdog calls it hung and fails the
+ * run (kernel/watchdog.c): its suite's budget_s, else kernel.selftest.budget_s=
+ * (for a long fuzz run), else SELFTEST_BUDGET_S.
+ */
+#define SELFTEST_BUDGET_S 120
+
 struct kernel_selftest_case {
 	const char *name;
 	void (*run)(struct selftest *t);
@@ -40,6 +47,7 @@ struct kernel_selftest_suite {
 	 * that fail or panic on purpose, to check the harness itself.
 	 */
 	bool explicit_only;
+	unsigned budget_s; /* seconds each case may run; 0: the default (above) */
 };
 
 #define SELFTEST_SUITE(var, suite_name, case_array)                     \
@@ -158,5 +166,8 @@ extern const struct kernel_selftest_suite selftest_suite_ipc;
 extern const struct kernel_selftest_suite selftest_suite_init;
 extern const struct kernel_selftest_suite selftest_suite_bench;
 extern const struct kernel_selftest_suite selftest_suite_selftest_overflow;
+extern const struct kernel_selftest_suite selftest_suite_selftest_spin_hang;
+extern const struct kernel_selftest_suite selftest_suite_selftest_irq_hang;
+extern const struct kernel_selftest_suite selftest_suite_selftest_step_hang;
 
 #endif /* KERNEL_TEST_SELFTEST_H */

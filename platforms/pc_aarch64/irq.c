@@ -66,6 +66,12 @@ void hal_cpu_idle(void)
 				 : "memory");
 }
 
+bool hal_ipi_send_nmi(unsigned cpu)
+{
+	(void)cpu;
+	return false; /* no interrupt here that masking does not hold back */
+}
+
 void hal_ipi_send(unsigned cpu)
 {
 	gic_send_sgi(cpu, IPI_SGI);

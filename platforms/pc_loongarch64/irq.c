@@ -137,6 +137,12 @@ bool hal_irq_enabled(void)
 	return (csr_read(CSR_CRMD) & CRMD_IE) != 0;
 }
 
+bool hal_ipi_send_nmi(unsigned cpu)
+{
+	(void)cpu;
+	return false; /* no interrupt here that masking does not hold back */
+}
+
 void hal_ipi_send(unsigned cpu)
 {
 	uint32_t v = IPI_SEND_BLOCKING | (uint32_t)cpu_get(cpu)->hw_id << IPI_SEND_CPU_SHIFT;

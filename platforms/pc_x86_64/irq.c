@@ -61,6 +61,15 @@ void hal_ipi_send(unsigned cpu)
 	hal_irq_restore(flags);
 }
 
+bool hal_ipi_send_nmi(unsigned cpu)
+{
+	unsigned long flags = hal_irq_save();
+
+	lapic_send_nmi((uint32_t)cpu_get(cpu)->arch[X86_CPU_APIC_ID]);
+	hal_irq_restore(flags);
+	return true;
+}
+
 void x86_irq(unsigned vector, struct hal_trap_frame *frame)
 {
 	struct cpu *cpu = hal_cpu_local();

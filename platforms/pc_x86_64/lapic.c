@@ -39,9 +39,10 @@
 
 #define SVR_ENABLE	   (1u << 8)
 #define LVT_MASKED	   (1u << 16)
-#define LVT_TIMER_TSC	   (2u << 17) /* TSC-deadline mode; 0 is one-shot */
-#define ICR_PENDING	   (1u << 12) /* xAPIC: the previous IPI is not accepted yet */
-#define ICR_FIXED_ASSERT   (1u << 14) /* delivery mode fixed (0), level assert */
+#define LVT_TIMER_TSC	   (2u << 17)		/* TSC-deadline mode; 0 is one-shot */
+#define ICR_PENDING	   (1u << 12)		/* xAPIC: the previous IPI is not accepted yet */
+#define ICR_FIXED_ASSERT   (1u << 14)		/* delivery mode fixed (0), level assert */
+#define ICR_NMI_ASSERT	   (4u << 8 | 1u << 14) /* delivery mode NMI (100b), level assert */
 #define TIMER_DIVIDE_BY_16 0x3
 #define VERSION_MAX_LVT(v) (((v) >> 16) & 0xff)
 
@@ -126,7 +127,8 @@ bool lapic_in_service(unsigned vector)
 	return lapic_read(LAPIC_ISR + (vector / 32) * 0x10) & (1u << (vector % 32));
 }
 
-void lapic_send_ipi(uint32_t apic_id, unsigned vector)
+/* Write the ICR: `low` is its low word (delivery mode, level, vector). */
+static void send_icr(uint32_t apic_id, uint32_t low)
 {
 	if (x2apic) {
 		/*
@@ -134,7 +136,7 @@ void lapic_send_ipi(uint32_t apic_id, unsigned vector)
 		 * IPI could overtake the caller's stores that say what it is for.
 		 */
 		__asm__ volatile("mfence" ::: "memory");
-		wrmsr(MSR_X2APIC_ICR, (uint64_t)apic_id << 32 | ICR_FIXED_ASSERT | vector);
+		wrmsr(MSR_X2APIC_ICR, (uint64_t)apic_id << 32 | low);
 		return;
 	}
 	/*
@@ -146,7 +148,17 @@ void lapic_send_ipi(uint32_t apic_id, unsigned vector)
 	for (int i = 0; i < 100000 && (lapic_read(LAPIC_ICR_LOW) & ICR_PENDING); i++)
 		__asm__ volatile("pause");
 	lapic_write(LAPIC_ICR_HIGH, apic_id << 24);
-	lapic_write(LAPIC_ICR_LOW, ICR_FIXED_ASSERT | vector); /* this write sends it */
+	lapic_write(LAPIC_ICR_LOW, low); /* this write sends it */
+}
+
+void lapic_send_ipi(uint32_t apic_id, unsigned vector)
+{
+	send_icr(apic_id, ICR_FIXED_ASSERT | vector);
+}
+
+void lapic_send_nmi(uint32_t apic_id)
+{
+	send_icr(apic_id, ICR_NMI_ASSERT); /* the vector field is ignored: NMIs use vector 2 */
 }
 
 void lapic_timer_mode(bool tsc_deadline)

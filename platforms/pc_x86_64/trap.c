@@ -16,6 +16,7 @@
 #include <base/compiler.h>
 #include <base/string.h>
 #include <core/log.h>
+#include <hal/irq.h>
 #include <hal/paging.h>
 #include <hal/trap.h>
 #include <hal/user.h>
@@ -160,6 +161,9 @@ void x86_trap(struct hal_trap_frame *f)
 		break;
 	}
 	case 2:
+		if (kernel_nmi(f))
+			return; /* the kernel's own (a hang report asked for this CPU's state) */
+		__attribute__((fallthrough));
 	case 18:
 		/*
 		 * An NMI or a machine check is the machine's event, not the

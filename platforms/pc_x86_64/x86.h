@@ -215,6 +215,7 @@ uint32_t lapic_id(void);   /* this CPU's APIC ID */
 void lapic_eoi(void);
 bool lapic_in_service(unsigned vector); /* ISR bit: the APIC delivered `vector` and awaits EOI */
 void lapic_send_ipi(uint32_t apic_id, unsigned vector);
+void lapic_send_nmi(uint32_t apic_id);
 /* The timer: calibration and one-shot use (timer.c). */
 void lapic_timer_start_count(uint32_t count); /* one-shot count (0 stops), divide by 16 */
 uint32_t lapic_timer_current(void);

@@ -8,6 +8,7 @@
 #include <criterion/criterion.h>
 #include <pthread.h>
 #include <signal.h>
+#include <unistd.h>
 
 #include <core/spinlock.h>
 #include <hal/cpu.h>
@@ -103,6 +104,50 @@ Test(spinlock, unlocking_a_free_lock_panics, .signal = SIGABRT)
 	struct spinlock l = SPINLOCK_INIT("test");
 
 	spin_unlock(&l);
+}
+
+/* A thread playing CPU 1 that takes *arg, then lets go at once. */
+static void *take_and_release(void *arg)
+{
+	struct spinlock *l = arg;
+
+	mock_cpu_set_id(1);
+	spin_lock(l);
+	spin_unlock(l);
+	return NULL;
+}
+
+/* Let the waiter spin long enough to look at the clock at least once at `ns`. */
+static void clock_moves_to(uint64_t ns)
+{
+	mock_cpu_clock_set(ns);
+	usleep(50000);
+}
+
+Test(spinlock, a_wait_past_the_spin_timeout_panics, .signal = SIGABRT)
+{
+	static struct spinlock l = SPINLOCK_INIT("held for ever");
+	pthread_t waiter;
+
+	spin_lock(&l);
+	cr_assert_eq(pthread_create(&waiter, NULL, take_and_release, &l), 0);
+	clock_moves_to(1000);
+	clock_moves_to(1000 + SPIN_TIMEOUT_NS); /* the waiter's panic ends the test */
+	pthread_join(waiter, NULL);
+}
+
+Test(spinlock, a_wait_within_the_spin_timeout_goes_on)
+{
+	static struct spinlock l = SPINLOCK_INIT("held a while");
+	pthread_t waiter;
+
+	spin_lock(&l);
+	cr_assert_eq(pthread_create(&waiter, NULL, take_and_release, &l), 0);
+	clock_moves_to(1000);
+	clock_moves_to(1000 + SPIN_TIMEOUT_NS - 1);
+	spin_unlock(&l);
+	cr_assert_eq(pthread_join(waiter, NULL), 0);
+	mock_cpu_clock_set(0);
 }
 
 /*

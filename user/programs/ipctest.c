@@ -567,7 +567,7 @@ static unsigned across_processes(unsigned part, uint64_t endpoint)
  * answer is OK every time, as each call takes effect whole, in some order.
  */
 #define BINDERS	    3
-#define BIND_ROUNDS 3000
+#define BIND_ROUNDS 500
 
 static uint64_t bind_irq;
 

@@ -5,9 +5,17 @@
  * and the run must end in FAIL (selftest_fail) or a panic report
  * (selftest_panic, and selftest_fault for an unresolved kernel page fault),
  * and scripts/run.sh must exit non-zero. None runs when all suites run.
+ * The hang suites (selftest_spin_hang, selftest_irq_hang, selftest_step_hang)
+ * hang on purpose and must end in the spinlock's or the watchdog's report.
  */
 #include "../selftest.h"
 
+#include <core/sched.h>
+#include <core/spinlock.h>
+#include <core/sync.h>
+#include <hal/cpu.h>
+#include <hal/irq.h>
+#include <kernel/kthread.h>
 #include <kernel/panic.h>
 #include <stdint.h>
 
@@ -102,4 +110,127 @@ const struct kernel_selftest_suite selftest_suite_selftest_overflow = {
 	.cases = overflow_cases,
 	.count = ARRAY_SIZE(overflow_cases),
 	.explicit_only = true,
+};
+
+/*
+ * Hangs on purpose (issue 13: a hang must end in a report, not a timeout).
+ * Each needs two CPUs: the case's thread stays on CPU 0 and the culprit
+ * runs alone on the last online CPU.
+ */
+static struct spinlock never_released = SPINLOCK_INIT("selftest: held for ever");
+static bool culprit_started; /* atomic */
+
+/* The last online CPU, or 0 when only CPU 0 is. */
+static unsigned last_online_cpu(void)
+{
+	uint64_t online = __atomic_load_n(&sched_online_mask, __ATOMIC_ACQUIRE);
+
+	return online != 0 ? 63u - (unsigned)__builtin_clzll(online) : 0;
+}
+
+/* Run fn alone on the last online CPU and wait until it started; false with one CPU. */
+static bool start_culprit(struct selftest *t, void (*fn)(void *))
+{
+	unsigned cpu = last_online_cpu();
+
+	if (cpu == 0) {
+		ST_FAIL_(t, "a hang on purpose needs two CPUs");
+		return false;
+	}
+	thread_set_affinity(thread_current(), 1); /* this thread: CPU 0 */
+	struct thread *culprit = kthread_create("culprit", fn, NULL);
+
+	if (culprit == NULL || !thread_set_affinity(culprit, UINT64_C(1) << cpu)) {
+		ST_FAIL_(t, "no culprit thread");
+		return false;
+	}
+	thread_start(culprit);
+	while (!__atomic_load_n(&culprit_started, __ATOMIC_ACQUIRE))
+		thread_sleep_ns(1000000);
+	return true;
+}
+
+static void hold_for_ever(void *arg)
+{
+	(void)arg;
+	spin_lock_irqsave(&never_released);
+	__atomic_store_n(&culprit_started, true, __ATOMIC_RELEASE);
+	for (;;)
+		__atomic_signal_fence(__ATOMIC_SEQ_CST);
+}
+
+/* The wait for a lock never released: the spinlock's own report, after SPIN_TIMEOUT_NS. */
+static void waits_for_a_lock_never_released(struct selftest *t)
+{
+	if (!start_culprit(t, hold_for_ever))
+		return;
+	unsigned long irq = spin_lock_irqsave(&never_released);
+
+	spin_unlock_irqrestore(&never_released, irq);
+	ST_FAIL_(t, "took a lock that another CPU holds for ever");
+}
+
+static const struct kernel_selftest_case spin_hang_cases[] = {
+	{ "waits_for_a_lock_never_released", waits_for_a_lock_never_released },
+};
+
+const struct kernel_selftest_suite selftest_suite_selftest_spin_hang = {
+	.name = "selftest_spin_hang",
+	.cases = spin_hang_cases,
+	.count = ARRAY_SIZE(spin_hang_cases),
+	.explicit_only = true,
+};
+
+static void spin_with_interrupts_off(void *arg)
+{
+	(void)arg;
+	hal_irq_disable();
+	__atomic_store_n(&culprit_started, true, __ATOMIC_RELEASE);
+	for (;;)
+		__atomic_signal_fence(__ATOMIC_SEQ_CST);
+}
+
+/* A CPU that spins with interrupts masked takes no ticks: the watchdog's report. */
+static void a_cpu_spins_with_interrupts_off(struct selftest *t)
+{
+	struct semaphore never;
+
+	if (!start_culprit(t, spin_with_interrupts_off))
+		return;
+	semaphore_init(&never, 0, "selftest: never posted");
+	semaphore_wait(&never);
+	ST_FAIL_(t, "a semaphore nobody posts was taken");
+}
+
+static const struct kernel_selftest_case irq_hang_cases[] = {
+	{ "a_cpu_spins_with_interrupts_off", a_cpu_spins_with_interrupts_off },
+};
+
+const struct kernel_selftest_suite selftest_suite_selftest_irq_hang = {
+	.name = "selftest_irq_hang",
+	.cases = irq_hang_cases,
+	.count = ARRAY_SIZE(irq_hang_cases),
+	.explicit_only = true,
+};
+
+/* A case that blocks for ever, every CPU healthy: its budget runs out. */
+static void waits_for_ever(struct selftest *t)
+{
+	struct semaphore never;
+
+	semaphore_init(&never, 0, "selftest: never posted");
+	semaphore_wait(&never);
+	ST_FAIL_(t, "a semaphore nobody posts was taken");
+}
+
+static const struct kernel_selftest_case step_hang_cases[] = {
+	{ "waits_for_ever", waits_for_ever },
+};
+
+const struct kernel_selftest_suite selftest_suite_selftest_step_hang = {
+	.name = "selftest_step_hang",
+	.cases = step_hang_cases,
+	.count = ARRAY_SIZE(step_hang_cases),
+	.explicit_only = true,
+	.budget_s = 3,
 };

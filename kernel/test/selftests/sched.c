@@ -378,6 +378,29 @@ static void consume(void *arg)
 	}
 }
 
+/* Whether no thread of ts[n] can run: each blocked or ended (read without locks: see below). */
+static bool none_can_run(struct thread *const *ts, unsigned n)
+{
+	for (unsigned i = 0; i < n; i++) {
+		enum thread_state s = __atomic_load_n(&ts[i]->state, __ATOMIC_ACQUIRE);
+
+		if (s != THREAD_BLOCKED && s != THREAD_EXITED)
+			return false;
+	}
+	return true;
+}
+
+/*
+ * Items produced and consumed so far: it moves whenever any worker gets
+ * anywhere. Read without the mutex, which would wake a waiter of a
+ * mutex whose wakeup was lost and so hide the bug this test looks for.
+ */
+static uint64_t ring_progress(const struct ring *r)
+{
+	return (uint64_t)__atomic_load_n(&r->head, __ATOMIC_RELAXED) +
+	       __atomic_load_n(&r->tail, __ATOMIC_RELAXED);
+}
+
 static void producer_consumer_loses_no_wakeup(struct selftest *t)
 {
 	/*
@@ -386,9 +409,10 @@ static void producer_consumer_loses_no_wakeup(struct selftest *t)
 	 * hold up the vCPU it waits for (the next ticket holder) for a whole
 	 * host time slice.
 	 */
-	enum { PRODUCERS = 2, CONSUMERS = 2 };
+	enum { PRODUCERS = 2, CONSUMERS = 2, WORKERS = PRODUCERS + CONSUMERS };
 	static struct ring r;
-	struct thread *p[PRODUCERS], *c[CONSUMERS];
+	struct thread *w[WORKERS];
+	unsigned stuck_looks = 0;
 
 	/*
 	 * Sized for emulation: every item costs a few contended lock hand-offs.
@@ -400,25 +424,45 @@ static void producer_consumer_loses_no_wakeup(struct selftest *t)
 	semaphore_init(&r.done, 0, "done");
 	mutex_init(&r.lock, "ring");
 	for (int i = 0; i < CONSUMERS; i++)
-		c[i] = kthread_run("consumer", consume, &r);
+		w[i] = kthread_run("consumer", consume, &r);
 	for (int i = 0; i < PRODUCERS; i++)
-		p[i] = kthread_run("producer", produce, &r);
+		w[CONSUMERS + i] = kthread_run("producer", produce, &r);
 	uint64_t start = hal_clock_ns();
-	bool finished = semaphore_wait_until(&r.done, start + 60000 * MS);
 
+	/*
+	 * A lost wakeup is a state, not a duration: every worker blocked (or
+	 * ended) with work left, so that nobody will ever post again (only
+	 * workers post). Look for that state once a second, instead of putting a
+	 * deadline on a run whose speed is the host's (each cross-CPU wakeup
+	 * under an overloaded TCG host waits for the host to schedule the
+	 * woken vCPU: 10-20 ms per item was seen, 4000 items in 60-80 s). The
+	 * two looks must agree, a second apart, with no progress between:
+	 * a thread read as blocked just before another woke it is then ready
+	 * or running at the second look, or the ring moved. A run that is
+	 * stuck any other way is the watchdog's (its case budget).
+	 */
+	bool finished = false;
+	uint64_t seen = UINT64_MAX;
+
+	while (!finished && stuck_looks < 2) {
+		finished = semaphore_wait_until(&r.done, hal_clock_ns() + 1000 * MS);
+		uint64_t now_seen = ring_progress(&r);
+
+		stuck_looks = !finished && now_seen == seen && none_can_run(w, WORKERS)
+				      ? stuck_looks + 1
+				      : 0;
+		seen = now_seen;
+	}
 	log_info("selftest: producer/consumer: %u items in %llu ms\n", r.consumed,
 		 (unsigned long long)((hal_clock_ns() - start) / MS));
 
-	for (int i = 0; i < PRODUCERS; i++) {
-		if (!finished)
-			thread_cancel(p[i]);
-		thread_join(p[i], NULL);
+	for (int i = 0; i < WORKERS; i++) {
+		if (!finished || i < CONSUMERS)
+			thread_cancel(
+				w[i]); /* they block in semaphore_wait: a cancellation point */
+		thread_join(w[i], NULL);
 	}
-	for (int i = 0; i < CONSUMERS; i++) {
-		thread_cancel(c[i]); /* they block in semaphore_wait: a cancellation point */
-		thread_join(c[i], NULL);
-	}
-	ST_ASSERT(t, finished);
+	ST_ASSERT(t, finished); /* else: no worker could run with work left: a wakeup was lost */
 	ST_ASSERT_EQ(t, r.consumed, r.to_consume);
 	/* Each producer sent 1..n: the sum shows that nothing was lost or doubled. */
 	ST_ASSERT_EQ(t, r.consumed_sum,

@@ -91,3 +91,19 @@ void mock_irq_reset(void)
 	irq_disabled = false;
 	irq_depth = 0;
 }
+
+/*
+ * The clock core/spinlock.c reads to bound a spin. Weak: tests with a fake
+ * clock of their own (test/sched/) define hal_clock_ns() themselves.
+ */
+static uint64_t mock_cpu_clock;
+
+__attribute__((weak)) uint64_t hal_clock_ns(void)
+{
+	return __atomic_load_n(&mock_cpu_clock, __ATOMIC_RELAXED);
+}
+
+void mock_cpu_clock_set(uint64_t ns)
+{
+	__atomic_store_n(&mock_cpu_clock, ns, __ATOMIC_RELAXED);
+}

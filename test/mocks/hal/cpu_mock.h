@@ -12,6 +12,7 @@
 #define KEEL_TEST_CPU_MOCK_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 struct cpu;
 
@@ -36,5 +37,11 @@ unsigned mock_irq_depth(void);
 
 /* Interrupts enabled, depth 0: the state a thread starts in. */
 void mock_irq_reset(void);
+
+/*
+ * What hal_clock_ns() answers (all threads; starts at 0, a clock that has
+ * not started), unless the test links a fake clock of its own.
+ */
+void mock_cpu_clock_set(uint64_t ns);
 
 #endif /* KEEL_TEST_CPU_MOCK_H */
