@@ -207,57 +207,113 @@ run_tests() {
 	return "$status"
 }
 
-# ------------------------------------------------------------ selftest mode
-# run_headless ARCH PASS_TEXT FAIL_REGEX WHAT: boot headless until the console
-# prints PASS_TEXT (exit 0), matches FAIL_REGEX (1), or --timeout passes (124).
-run_headless() {
-	local a=$1 pass_text=$2 fail_pattern=$3 what=$4 log qpid start status marker=""
+# ----------------------------------------------------------- headless boots
+# Every headless boot runs in a work directory of its own (see boot_headless),
+# under $work_root; cleanup_work stops what still runs there when this script
+# exits, also on Ctrl-C (QEMU, started in the background, ignores SIGINT).
+work_root=""
+
+cleanup_work() {
+	local f pid
+	[ -n "$work_root" ] && [ -d "$work_root" ] || return 0
+	for f in "$work_root"/qemu.pid "$work_root"/*/qemu.pid; do
+		[ -f "$f" ] && read -r pid <"$f" && kill -KILL "$pid" 2>/dev/null
+	done
+	wait 2>/dev/null || true
+	rm -rf "$work_root"
+	return 0
+}
+
+# make_work_root: create $work_root and arm cleanup_work. The traps are set
+# here rather than once at the top, so that a subshell (bench mode's) arms its own.
+make_work_root() {
+	work_root=$(mktemp -d "${TMPDIR:-/tmp}/keel-run.XXXXXX")
+	trap cleanup_work EXIT
+	trap 'exit 130' INT
+	trap 'exit 143' TERM
+}
+
+# stop_qemu PID: give a kernel that printed its verdict 3 s to power the
+# machine off by itself, then SIGTERM; a vCPU stuck in an exception loop can
+# keep QEMU's main loop from ever acting on it, so SIGKILL 5 s later.
+stop_qemu() {
+	local pid=$1
+	for _ in 1 2 3 4 5 6; do
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.5
+	done
+	kill "$pid" 2>/dev/null || true
+	for _ in 1 2 3 4 5 6 7 8 9 10; do
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.5
+	done
+	kill -KILL "$pid" 2>/dev/null || true
+	wait "$pid" 2>/dev/null || true
+}
+
+verdict="" # boot_headless's result: PASS, FAIL, TIMEOUT or NONE
+
+# boot_headless ARCH PASS_TEXT FAIL_REGEX WORKDIR FOLLOW: boot ARCH headless
+# until the console prints PASS_TEXT (verdict PASS), a line matches FAIL_REGEX
+# (FAIL), or --timeout seconds pass (TIMEOUT); NONE when QEMU stops without
+# either. Everything the boot writes is in WORKDIR, so boots can run side by
+# side: console.log is the serial console, vars.fd this boot's own copy of the
+# firmware's variable store (edk2 writes into it), qemu.pid names QEMU while
+# it runs. QEMU opens the image and the firmware code read-only, listens on no
+# port (no monitor, no gdb stub) and takes no lock on a writable file another
+# boot uses. FOLLOW=1 copies the console to stdout as it comes.
+boot_headless() {
+	local a=$1 pass_text=$2 fail_pattern=$3 work=$4 follow=$5
+	local log=$4/console.log qpid tpid="" start
 	local -a args
 	mapfile -t args < <(qemu_args "$a")
-	log=$(mktemp)
+	verdict=""
 	# QEMU writes the serial console into the log; we follow it, stop at the
 	# first verdict, and kill QEMU if the kernel did not power the machine off.
 	# --headless first: the arguments may end with "-- QEMU-ARGS" (bench mode).
-	bash "$SCRIPT_DIR/run_qemu.sh" --headless "${args[@]}" >"$log" 2>&1 &
+	bash "$SCRIPT_DIR/run_qemu.sh" --headless --vars "$work/vars.fd" "${args[@]}" >"$log" 2>&1 &
 	qpid=$!
-	tail -n +1 -f --pid="$qpid" "$log" &
-	local tpid=$!
+	echo "$qpid" >"$work/qemu.pid"
+	if [ "$follow" = 1 ]; then
+		tail -n +1 -f --pid="$qpid" "$log" &
+		tpid=$!
+	fi
 	start=$SECONDS
 	while kill -0 "$qpid" 2>/dev/null; do
 		if grep -qF -- "$pass_text" "$log"; then
-			marker=PASS
+			verdict=PASS
 		elif grep -qE "$fail_pattern" "$log"; then
-			marker=FAIL
+			verdict=FAIL
 		fi
-		[ -n "$marker" ] && break
+		[ -n "$verdict" ] && break
 		if [ $((SECONDS - start)) -ge "$timeout_s" ]; then
-			marker=TIMEOUT
+			verdict=TIMEOUT
 			break
 		fi
 		sleep 0.5
 	done
-	# Give a kernel that printed its verdict a moment to power off by itself.
-	for _ in 1 2 3 4 5 6; do
-		kill -0 "$qpid" 2>/dev/null || break
-		sleep 0.5
-	done
-	# SIGTERM first; a vCPU stuck in an exception loop can keep QEMU's main
-	# loop from ever acting on it, so SIGKILL after 5 s.
-	kill "$qpid" 2>/dev/null || true
-	for _ in 1 2 3 4 5 6 7 8 9 10; do
-		kill -0 "$qpid" 2>/dev/null || break
-		sleep 0.5
-	done
-	kill -KILL "$qpid" 2>/dev/null || true
-	wait "$qpid" 2>/dev/null || true
-	kill "$tpid" 2>/dev/null || true
-	wait "$tpid" 2>/dev/null || true
-	if [ -z "$marker" ]; then
-		grep -qF -- "$pass_text" "$log" && marker=PASS
-		grep -qE "$fail_pattern" "$log" && marker=FAIL
+	stop_qemu "$qpid"
+	rm -f "$work/qemu.pid"
+	if [ -n "$tpid" ]; then
+		kill "$tpid" 2>/dev/null || true
+		wait "$tpid" 2>/dev/null || true
 	fi
-	rm -f "$log"
-	case "$marker" in
+	if [ -z "$verdict" ]; then
+		verdict=NONE
+		grep -qF -- "$pass_text" "$log" && verdict=PASS
+		grep -qE "$fail_pattern" "$log" && verdict=FAIL
+	fi
+	return 0
+}
+
+# run_headless ARCH PASS_TEXT FAIL_REGEX WHAT: one headless boot, its console
+# on stdout; exit status 0 on PASS, 1 on FAIL or no verdict, 124 on timeout.
+run_headless() {
+	local a=$1 what=$4 status
+	make_work_root
+	boot_headless "$a" "$2" "$3" "$work_root" 1
+	cleanup_work
+	case "$verdict" in
 	PASS)
 		echo "run.sh: $a: $what PASS"
 		status=0
@@ -278,15 +334,19 @@ run_headless() {
 	return "$status"
 }
 
+# ------------------------------------------------------------ selftest mode
+selftest_pass_text='selftest: result: PASS'
 # A failed verdict, a kernel panic, or a loader that refused to boot.
+selftest_fail_pattern='selftest: result: FAIL|KERNEL PANIC|^panic:|loader: error:'
+panic_pattern='KERNEL PANIC|^panic:'
+
 run_selftest() {
-	run_headless "$1" 'selftest: result: PASS' \
-		'selftest: result: FAIL|KERNEL PANIC|^panic:|loader: error:' selftests
+	run_headless "$1" "$selftest_pass_text" "$selftest_fail_pattern" selftests
 }
 
 # A boot that must print $expect: a panic or a refusing loader fails it.
 run_expect() {
-	run_headless "$1" "$expect" 'KERNEL PANIC|^panic:|loader: error:' "boot ('$expect')"
+	run_headless "$1" "$expect" "$panic_pattern|loader: error:" "boot ('$expect')"
 }
 
 # --------------------------------------------------------------- bench mode

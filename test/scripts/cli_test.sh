@@ -75,6 +75,7 @@ q=$root/scripts/run_qemu.sh
 expect_usage_error "run_qemu.sh without a target" '--arch <arch>' "$q"
 expect_usage_error "run_qemu.sh --arch sparc" "unknown architecture 'sparc'" "$q" --arch sparc
 expect_usage_error "run_qemu.sh --smp zero" 'positive number' "$q" --arch x86_64 --smp 0
+expect_usage_error "run_qemu.sh --vars without value" '--vars needs a file name' "$q" --arch x86_64 --vars
 
 # The QEMU command line of every architecture: firmware found, ISO attached.
 for a in x86_64 aarch64 riscv64 loongarch64; do
@@ -85,6 +86,13 @@ for a in x86_64 aarch64 riscv64 loongarch64; do
 		fail "run_qemu.sh --arch $a --print-command: $out"
 	fi
 done
+# Boots side by side need a variable store each (X6): --vars names it.
+if out=$(bash "$q" --arch aarch64 --builddir "$tmp/b" --vars "$tmp/run-1/vars.fd" --print-command 2>&1) &&
+	grep -q "if=pflash,unit=1,format=raw,file=$tmp/run-1/vars.fd" <<<"$out"; then
+	pass "run_qemu.sh --vars FILE is the writable variable store"
+else
+	fail "run_qemu.sh --vars: $out"
+fi
 
 # --all with a prefix: four directories, each with an ELF for its machine,
 # entry point in the higher half.
