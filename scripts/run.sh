@@ -5,11 +5,15 @@ set -euo pipefail
 SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck source=scripts/lib/common.sh
 source "$SCRIPT_DIR/lib/common.sh"
+# shellcheck source=scripts/lib/stress.sh
+source "$SCRIPT_DIR/lib/stress.sh"
 
 usage() {
 	cat <<EOF
 Usage: scripts/run.sh (--arch ARCH | --all) [options]          boot under QEMU
        scripts/run.sh --kernel-selftest --arch ARCH [options]  headless selftest run
+       scripts/run.sh --kernel-selftest (--arch ARCH | --all) --repeat N [--jobs J] [options]
+                                                               stress harness
        scripts/run.sh --bench (--arch ARCH | --all) [options]  kernel benchmarks
        scripts/run.sh -t | --test [--test-name NAME] [options] native tests
 
@@ -20,6 +24,13 @@ a panic, 124 when TEXT does not come within --timeout seconds.
 Selftest mode boots headless, prints the serial console and exits 0 on
 "selftest: result: PASS", 1 on FAIL or a panic, 124 on timeout. Build the
 image first with: scripts/build.sh --arch ARCH --kernel-selftests-autorun
+The stress harness (selftest mode with --repeat N) boots the same image N
+times (--all: N times each architecture's), J QEMUs at once, and shows only
+one line per run. It keeps the serial log of each failing run (FAIL, panic,
+hung = no verdict within --timeout) as <log dir>/ARCH-run-K.log, prints its
+path and last 20 lines, deletes the logs of passing runs, and ends with one
+line per architecture: "run.sh: ARCH: N runs: P passed, F failed (H hung,
+K panicked)". It exits 1 if any run failed.
 Bench mode builds an image that boots the in-kernel "bench" suite (in
 build-bench-<arch> unless a directory option says otherwise), boots it with
 QEMU -icount shift=0 (one nanosecond of guest time per instruction, so the
@@ -42,6 +53,10 @@ Options:
   --bench                bench mode
   --expect TEXT          QEMU mode: headless, succeed when the console prints TEXT
   --timeout S            selftest and --expect runs: give up after S seconds (default: 300)
+  --repeat N             selftest mode: the stress harness, N boots per architecture
+  --jobs J               stress harness: J boots at once (default: 1)
+  --log-dir DIR          stress harness: keep failing runs' logs in DIR
+                         (default: <builddir>/stress; earlier logs there are removed)
   -t, --test             test mode
   --test-name NAME       test mode: run one test (e.g. base_printf) or suite (e.g. base)
   --list-tests           test mode: list the tests and suites, run nothing
@@ -63,6 +78,9 @@ expect=""
 test_name=""
 list_tests=0
 build_first=0
+repeat="" # stress harness: boots per architecture (empty: not a stress run)
+max_jobs=""
+log_dir=""
 
 while [ $# -gt 0 ]; do
 	case "$1" in
@@ -90,6 +108,23 @@ while [ $# -gt 0 ]; do
 		need_value "$1" $#
 		timeout_s=$2
 		[[ "$timeout_s" =~ ^[1-9][0-9]*$ ]] || usage_error "--timeout needs a number of seconds, not '$timeout_s'"
+		shift
+		;;
+	--repeat)
+		need_value "$1" $#
+		repeat=$2
+		[[ "$repeat" =~ ^[1-9][0-9]*$ ]] || usage_error "--repeat needs a number of runs (1 or more), not '$repeat'"
+		shift
+		;;
+	--jobs)
+		need_value "$1" $#
+		max_jobs=$2
+		[[ "$max_jobs" =~ ^[1-9][0-9]*$ ]] || usage_error "--jobs needs a number of boots at once (1 or more), not '$max_jobs'"
+		shift
+		;;
+	--log-dir)
+		[ $# -ge 2 ] && [ -n "$2" ] || usage_error "--log-dir needs a directory"
+		log_dir=$2
 		shift
 		;;
 	-t | --test) mode="test" ;;
@@ -121,6 +156,13 @@ done
 if [ "$mode" != test ] && { [ -n "$test_name" ] || [ "$list_tests" = 1 ]; }; then
 	usage_error "--test-name and --list-tests belong to test mode (-t)"
 fi
+[ -n "$repeat" ] && [ "$mode" != selftest ] &&
+	usage_error "--repeat belongs to selftest mode (--kernel-selftest --repeat N)"
+if [ -z "$repeat" ] && { [ -n "$max_jobs" ] || [ -n "$log_dir" ]; }; then
+	usage_error "--jobs and --log-dir belong to the stress harness (--kernel-selftest --repeat N)"
+fi
+[ -n "$repeat" ] && [ "$debug" = 1 ] && usage_error "--debug belongs to QEMU mode"
+max_jobs=${max_jobs:-1}
 
 qemu_extra=() # QEMU arguments of bench mode, after run_qemu.sh's "--"
 
@@ -335,6 +377,7 @@ run_headless() {
 }
 
 # ------------------------------------------------------------ selftest mode
+# The stress harness (--repeat) is in scripts/lib/stress.sh.
 selftest_pass_text='selftest: result: PASS'
 # A failed verdict, a kernel panic, or a loader that refused to boot.
 selftest_fail_pattern='selftest: result: FAIL|KERNEL PANIC|^panic:|loader: error:'
@@ -386,7 +429,20 @@ test)
 	run_tests
 	;;
 selftest)
-	[ "$all" = 0 ] || usage_error "selftest mode takes one --arch"
+	if [ -n "$repeat" ]; then
+		if [ "$all" = 1 ]; then
+			stress_arches=("${KEEL_ARCHES[@]}")
+		else
+			[ -n "$arch" ] || usage_error "the stress harness needs --arch <arch> or --all"
+			stress_arches=("$arch")
+		fi
+		for a in "${stress_arches[@]}"; do
+			build_target "$a"
+		done
+		run_stress "${stress_arches[@]}"
+		exit
+	fi
+	[ "$all" = 0 ] || usage_error "selftest mode takes one --arch (--all only with --repeat N)"
 	[ -n "$arch" ] || usage_error "selftest mode needs --arch <arch> (one of: ${KEEL_ARCHES[*]})"
 	build_target "$arch"
 	run_selftest "$arch"
