@@ -5,11 +5,15 @@ set -euo pipefail
 SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck source=scripts/lib/common.sh
 source "$SCRIPT_DIR/lib/common.sh"
+# shellcheck source=scripts/lib/stress.sh
+source "$SCRIPT_DIR/lib/stress.sh"
 
 usage() {
 	cat <<EOF
 Usage: scripts/run.sh (--arch ARCH | --all) [options]          boot under QEMU
        scripts/run.sh --kernel-selftest --arch ARCH [options]  headless selftest run
+       scripts/run.sh --kernel-selftest (--arch ARCH | --all) --repeat N [--jobs J] [options]
+                                                               stress harness
        scripts/run.sh --bench (--arch ARCH | --all) [options]  kernel benchmarks
        scripts/run.sh -t | --test [--test-name NAME] [options] native tests
 
@@ -20,6 +24,13 @@ a panic, 124 when TEXT does not come within --timeout seconds.
 Selftest mode boots headless, prints the serial console and exits 0 on
 "selftest: result: PASS", 1 on FAIL or a panic, 124 on timeout. Build the
 image first with: scripts/build.sh --arch ARCH --kernel-selftests-autorun
+The stress harness (selftest mode with --repeat N) boots the same image N
+times (--all: N times each architecture's), J QEMUs at once, and shows only
+one line per run. It keeps the serial log of each failing run (FAIL, panic,
+hung = no verdict within --timeout) as <log dir>/ARCH-run-K.log, prints its
+path and last 20 lines, deletes the logs of passing runs, and ends with one
+line per architecture: "run.sh: ARCH: N runs: P passed, F failed (H hung,
+K panicked)". It exits 1 if any run failed.
 Bench mode builds an image that boots the in-kernel "bench" suite (in
 build-bench-<arch> unless a directory option says otherwise), boots it with
 QEMU -icount shift=0 (one nanosecond of guest time per instruction, so the
@@ -42,6 +53,10 @@ Options:
   --bench                bench mode
   --expect TEXT          QEMU mode: headless, succeed when the console prints TEXT
   --timeout S            selftest and --expect runs: give up after S seconds (default: 300)
+  --repeat N             selftest mode: the stress harness, N boots per architecture
+  --jobs J               stress harness: J boots at once (default: 1)
+  --log-dir DIR          stress harness: keep failing runs' logs in DIR
+                         (default: <builddir>/stress; earlier logs there are removed)
   -t, --test             test mode
   --test-name NAME       test mode: run one test (e.g. base_printf) or suite (e.g. base)
   --list-tests           test mode: list the tests and suites, run nothing
@@ -63,6 +78,9 @@ expect=""
 test_name=""
 list_tests=0
 build_first=0
+repeat="" # stress harness: boots per architecture (empty: not a stress run)
+max_jobs=""
+log_dir=""
 
 while [ $# -gt 0 ]; do
 	case "$1" in
@@ -90,6 +108,23 @@ while [ $# -gt 0 ]; do
 		need_value "$1" $#
 		timeout_s=$2
 		[[ "$timeout_s" =~ ^[1-9][0-9]*$ ]] || usage_error "--timeout needs a number of seconds, not '$timeout_s'"
+		shift
+		;;
+	--repeat)
+		need_value "$1" $#
+		repeat=$2
+		[[ "$repeat" =~ ^[1-9][0-9]*$ ]] || usage_error "--repeat needs a number of runs (1 or more), not '$repeat'"
+		shift
+		;;
+	--jobs)
+		need_value "$1" $#
+		max_jobs=$2
+		[[ "$max_jobs" =~ ^[1-9][0-9]*$ ]] || usage_error "--jobs needs a number of boots at once (1 or more), not '$max_jobs'"
+		shift
+		;;
+	--log-dir)
+		[ $# -ge 2 ] && [ -n "$2" ] || usage_error "--log-dir needs a directory"
+		log_dir=$2
 		shift
 		;;
 	-t | --test) mode="test" ;;
@@ -121,6 +156,13 @@ done
 if [ "$mode" != test ] && { [ -n "$test_name" ] || [ "$list_tests" = 1 ]; }; then
 	usage_error "--test-name and --list-tests belong to test mode (-t)"
 fi
+[ -n "$repeat" ] && [ "$mode" != selftest ] &&
+	usage_error "--repeat belongs to selftest mode (--kernel-selftest --repeat N)"
+if [ -z "$repeat" ] && { [ -n "$max_jobs" ] || [ -n "$log_dir" ]; }; then
+	usage_error "--jobs and --log-dir belong to the stress harness (--kernel-selftest --repeat N)"
+fi
+[ -n "$repeat" ] && [ "$debug" = 1 ] && usage_error "--debug belongs to QEMU mode"
+max_jobs=${max_jobs:-1}
 
 qemu_extra=() # QEMU arguments of bench mode, after run_qemu.sh's "--"
 
@@ -207,57 +249,113 @@ run_tests() {
 	return "$status"
 }
 
-# ------------------------------------------------------------ selftest mode
-# run_headless ARCH PASS_TEXT FAIL_REGEX WHAT: boot headless until the console
-# prints PASS_TEXT (exit 0), matches FAIL_REGEX (1), or --timeout passes (124).
-run_headless() {
-	local a=$1 pass_text=$2 fail_pattern=$3 what=$4 log qpid start status marker=""
+# ----------------------------------------------------------- headless boots
+# Every headless boot runs in a work directory of its own (see boot_headless),
+# under $work_root; cleanup_work stops what still runs there when this script
+# exits, also on Ctrl-C (QEMU, started in the background, ignores SIGINT).
+work_root=""
+
+cleanup_work() {
+	local f pid
+	[ -n "$work_root" ] && [ -d "$work_root" ] || return 0
+	for f in "$work_root"/qemu.pid "$work_root"/*/qemu.pid; do
+		[ -f "$f" ] && read -r pid <"$f" && kill -KILL "$pid" 2>/dev/null
+	done
+	wait 2>/dev/null || true
+	rm -rf "$work_root"
+	return 0
+}
+
+# make_work_root: create $work_root and arm cleanup_work. The traps are set
+# here rather than once at the top, so that a subshell (bench mode's) arms its own.
+make_work_root() {
+	work_root=$(mktemp -d "${TMPDIR:-/tmp}/keel-run.XXXXXX")
+	trap cleanup_work EXIT
+	trap 'exit 130' INT
+	trap 'exit 143' TERM
+}
+
+# stop_qemu PID: give a kernel that printed its verdict 3 s to power the
+# machine off by itself, then SIGTERM; a vCPU stuck in an exception loop can
+# keep QEMU's main loop from ever acting on it, so SIGKILL 5 s later.
+stop_qemu() {
+	local pid=$1
+	for _ in 1 2 3 4 5 6; do
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.5
+	done
+	kill "$pid" 2>/dev/null || true
+	for _ in 1 2 3 4 5 6 7 8 9 10; do
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.5
+	done
+	kill -KILL "$pid" 2>/dev/null || true
+	wait "$pid" 2>/dev/null || true
+}
+
+verdict="" # boot_headless's result: PASS, FAIL, TIMEOUT or NONE
+
+# boot_headless ARCH PASS_TEXT FAIL_REGEX WORKDIR FOLLOW: boot ARCH headless
+# until the console prints PASS_TEXT (verdict PASS), a line matches FAIL_REGEX
+# (FAIL), or --timeout seconds pass (TIMEOUT); NONE when QEMU stops without
+# either. Everything the boot writes is in WORKDIR, so boots can run side by
+# side: console.log is the serial console, vars.fd this boot's own copy of the
+# firmware's variable store (edk2 writes into it), qemu.pid names QEMU while
+# it runs. QEMU opens the image and the firmware code read-only, listens on no
+# port (no monitor, no gdb stub) and takes no lock on a writable file another
+# boot uses. FOLLOW=1 copies the console to stdout as it comes.
+boot_headless() {
+	local a=$1 pass_text=$2 fail_pattern=$3 work=$4 follow=$5
+	local log=$4/console.log qpid tpid="" start
 	local -a args
 	mapfile -t args < <(qemu_args "$a")
-	log=$(mktemp)
+	verdict=""
 	# QEMU writes the serial console into the log; we follow it, stop at the
 	# first verdict, and kill QEMU if the kernel did not power the machine off.
 	# --headless first: the arguments may end with "-- QEMU-ARGS" (bench mode).
-	bash "$SCRIPT_DIR/run_qemu.sh" --headless "${args[@]}" >"$log" 2>&1 &
+	bash "$SCRIPT_DIR/run_qemu.sh" --headless --vars "$work/vars.fd" "${args[@]}" >"$log" 2>&1 &
 	qpid=$!
-	tail -n +1 -f --pid="$qpid" "$log" &
-	local tpid=$!
+	echo "$qpid" >"$work/qemu.pid"
+	if [ "$follow" = 1 ]; then
+		tail -n +1 -f --pid="$qpid" "$log" &
+		tpid=$!
+	fi
 	start=$SECONDS
 	while kill -0 "$qpid" 2>/dev/null; do
 		if grep -qF -- "$pass_text" "$log"; then
-			marker=PASS
+			verdict=PASS
 		elif grep -qE "$fail_pattern" "$log"; then
-			marker=FAIL
+			verdict=FAIL
 		fi
-		[ -n "$marker" ] && break
+		[ -n "$verdict" ] && break
 		if [ $((SECONDS - start)) -ge "$timeout_s" ]; then
-			marker=TIMEOUT
+			verdict=TIMEOUT
 			break
 		fi
 		sleep 0.5
 	done
-	# Give a kernel that printed its verdict a moment to power off by itself.
-	for _ in 1 2 3 4 5 6; do
-		kill -0 "$qpid" 2>/dev/null || break
-		sleep 0.5
-	done
-	# SIGTERM first; a vCPU stuck in an exception loop can keep QEMU's main
-	# loop from ever acting on it, so SIGKILL after 5 s.
-	kill "$qpid" 2>/dev/null || true
-	for _ in 1 2 3 4 5 6 7 8 9 10; do
-		kill -0 "$qpid" 2>/dev/null || break
-		sleep 0.5
-	done
-	kill -KILL "$qpid" 2>/dev/null || true
-	wait "$qpid" 2>/dev/null || true
-	kill "$tpid" 2>/dev/null || true
-	wait "$tpid" 2>/dev/null || true
-	if [ -z "$marker" ]; then
-		grep -qF -- "$pass_text" "$log" && marker=PASS
-		grep -qE "$fail_pattern" "$log" && marker=FAIL
+	stop_qemu "$qpid"
+	rm -f "$work/qemu.pid"
+	if [ -n "$tpid" ]; then
+		kill "$tpid" 2>/dev/null || true
+		wait "$tpid" 2>/dev/null || true
 	fi
-	rm -f "$log"
-	case "$marker" in
+	if [ -z "$verdict" ]; then
+		verdict=NONE
+		grep -qF -- "$pass_text" "$log" && verdict=PASS
+		grep -qE "$fail_pattern" "$log" && verdict=FAIL
+	fi
+	return 0
+}
+
+# run_headless ARCH PASS_TEXT FAIL_REGEX WHAT: one headless boot, its console
+# on stdout; exit status 0 on PASS, 1 on FAIL or no verdict, 124 on timeout.
+run_headless() {
+	local a=$1 what=$4 status
+	make_work_root
+	boot_headless "$a" "$2" "$3" "$work_root" 1
+	cleanup_work
+	case "$verdict" in
 	PASS)
 		echo "run.sh: $a: $what PASS"
 		status=0
@@ -278,15 +376,20 @@ run_headless() {
 	return "$status"
 }
 
+# ------------------------------------------------------------ selftest mode
+# The stress harness (--repeat) is in scripts/lib/stress.sh.
+selftest_pass_text='selftest: result: PASS'
 # A failed verdict, a kernel panic, or a loader that refused to boot.
+selftest_fail_pattern='selftest: result: FAIL|KERNEL PANIC|^panic:|loader: error:'
+panic_pattern='KERNEL PANIC|^panic:'
+
 run_selftest() {
-	run_headless "$1" 'selftest: result: PASS' \
-		'selftest: result: FAIL|KERNEL PANIC|^panic:|loader: error:' selftests
+	run_headless "$1" "$selftest_pass_text" "$selftest_fail_pattern" selftests
 }
 
 # A boot that must print $expect: a panic or a refusing loader fails it.
 run_expect() {
-	run_headless "$1" "$expect" 'KERNEL PANIC|^panic:|loader: error:' "boot ('$expect')"
+	run_headless "$1" "$expect" "$panic_pattern|loader: error:" "boot ('$expect')"
 }
 
 # --------------------------------------------------------------- bench mode
@@ -326,7 +429,20 @@ test)
 	run_tests
 	;;
 selftest)
-	[ "$all" = 0 ] || usage_error "selftest mode takes one --arch"
+	if [ -n "$repeat" ]; then
+		if [ "$all" = 1 ]; then
+			stress_arches=("${KEEL_ARCHES[@]}")
+		else
+			[ -n "$arch" ] || usage_error "the stress harness needs --arch <arch> or --all"
+			stress_arches=("$arch")
+		fi
+		for a in "${stress_arches[@]}"; do
+			build_target "$a"
+		done
+		run_stress "${stress_arches[@]}"
+		exit
+	fi
+	[ "$all" = 0 ] || usage_error "selftest mode takes one --arch (--all only with --repeat N)"
 	[ -n "$arch" ] || usage_error "selftest mode needs --arch <arch> (one of: ${KEEL_ARCHES[*]})"
 	build_target "$arch"
 	run_selftest "$arch"

@@ -23,6 +23,10 @@ Options:
   --debug                start a gdb stub and halt the CPUs before the firmware runs
   --debug-port N         gdb stub TCP port (default: 1234)
   --headless             serial console on stdout, no monitor, no stdin (for automation)
+  --vars FILE            the writable copy of the firmware's variable store, made
+                         afresh from its template each boot (default:
+                         <builddir>/qemu-vars.fd); QEMUs that run at the same
+                         time need one each
   --print-command        print the QEMU command line and exit
   -h, --help             show this help
 
@@ -41,6 +45,7 @@ memory=""
 debug=0
 debug_port=1234
 headless=0
+vars=""
 print_only=0
 extra=()
 
@@ -63,6 +68,11 @@ while [ $# -gt 0 ]; do
 		shift
 		;;
 	--headless) headless=1 ;;
+	--vars)
+		[ $# -ge 2 ] && [ -n "$2" ] || usage_error "--vars needs a file name"
+		vars=$2
+		shift
+		;;
 	--print-command) print_only=1 ;;
 	-h | --help)
 		usage
@@ -171,7 +181,9 @@ The Debian package is $fw_package; install it with: bash scripts/bootstrap.sh
 	die "$iso does not exist: build it first (scripts/build.sh --arch $arch)"
 
 # A fresh copy of the variable store every run: no state leaks between boots.
-vars=$dir/qemu-vars.fd
+# edk2 writes into it while it runs, so two QEMUs must never share one: the
+# second's copy would overwrite the store under the first (--vars).
+[ -n "$vars" ] || vars=$dir/qemu-vars.fd
 cmd=("$qemu" "${machine[@]}" -m "$memory" -smp "$smp" -no-reboot
 	-drive "if=pflash,unit=0,format=raw,file=$code,readonly=on"
 	-drive "if=pflash,unit=1,format=raw,file=$vars")

@@ -70,11 +70,30 @@ expect_usage_error "run.sh bench with --debug" '--debug belongs to QEMU mode' "$
 expect_usage_error "run.sh --expect without text" '--expect needs the text' "$r" --arch x86_64 --expect
 expect_usage_error "run.sh --expect with --debug" 'boots headless' "$r" --arch x86_64 --expect hi --debug
 expect_usage_error "run.sh --expect in selftest mode" '--expect belongs to QEMU mode' "$r" --kernel-selftest --arch x86_64 --expect hi
+# The stress harness (X6): selftest mode with --repeat.
+expect_usage_error "run.sh --repeat 0" 'number of runs' "$r" --kernel-selftest --arch x86_64 --repeat 0
+expect_usage_error "run.sh --repeat x" 'number of runs' "$r" --kernel-selftest --arch x86_64 --repeat x
+expect_usage_error "run.sh --repeat without value" '--repeat needs a value' "$r" --kernel-selftest --arch x86_64 --repeat
+expect_usage_error "run.sh --jobs 0" 'number of boots at once' "$r" --kernel-selftest --arch x86_64 --repeat 2 --jobs 0
+expect_usage_error "run.sh --repeat outside selftest mode" '--repeat belongs to selftest mode' "$r" --arch x86_64 --repeat 2
+expect_usage_error "run.sh --repeat in test mode" '--repeat belongs to selftest mode' "$r" -t --repeat 2
+expect_usage_error "run.sh --jobs without --repeat" 'belong to the stress harness' "$r" --kernel-selftest --arch x86_64 --jobs 2
+expect_usage_error "run.sh --log-dir without --repeat" 'belong to the stress harness' "$r" --kernel-selftest --arch x86_64 --log-dir "$tmp/logs"
+expect_usage_error "run.sh selftest --all without --repeat" 'only with --repeat' "$r" --kernel-selftest --all
+expect_usage_error "run.sh stress without arch" 'needs --arch <arch> or --all' "$r" --kernel-selftest --repeat 2
+if out=$(bash "$r" --kernel-selftest --arch x86_64 --repeat 2 --builddir "$tmp/none" 2>&1); then
+	fail "run.sh --repeat without an image: exit status 0"
+elif grep -q "no kernel.iso in $tmp/none" <<<"$out"; then
+	pass "run.sh --repeat without an image names the missing kernel.iso"
+else
+	fail "run.sh --repeat without an image: $out"
+fi
 
 q=$root/scripts/run_qemu.sh
 expect_usage_error "run_qemu.sh without a target" '--arch <arch>' "$q"
 expect_usage_error "run_qemu.sh --arch sparc" "unknown architecture 'sparc'" "$q" --arch sparc
 expect_usage_error "run_qemu.sh --smp zero" 'positive number' "$q" --arch x86_64 --smp 0
+expect_usage_error "run_qemu.sh --vars without value" '--vars needs a file name' "$q" --arch x86_64 --vars
 
 # The QEMU command line of every architecture: firmware found, ISO attached.
 for a in x86_64 aarch64 riscv64 loongarch64; do
@@ -85,6 +104,13 @@ for a in x86_64 aarch64 riscv64 loongarch64; do
 		fail "run_qemu.sh --arch $a --print-command: $out"
 	fi
 done
+# Boots side by side need a variable store each (X6): --vars names it.
+if out=$(bash "$q" --arch aarch64 --builddir "$tmp/b" --vars "$tmp/run-1/vars.fd" --print-command 2>&1) &&
+	grep -q "if=pflash,unit=1,format=raw,file=$tmp/run-1/vars.fd" <<<"$out"; then
+	pass "run_qemu.sh --vars FILE is the writable variable store"
+else
+	fail "run_qemu.sh --vars: $out"
+fi
 
 # --all with a prefix: four directories, each with an ELF for its machine,
 # entry point in the higher half.
