@@ -18,6 +18,7 @@
  */
 #include <base/assert.h>
 #include <core/cpu.h>
+#include <core/lockdep.h>
 #include <core/spinlock.h>
 #include <core/tlb.h>
 #include <hal/cpu.h>
@@ -37,38 +38,49 @@ void spin_init(struct spinlock *lock, const char *name)
 	lock->next = 0;
 	lock->serving = 0;
 	lock->holder = 0;
+	lock->lockdep_class = 0;
 	lock->name = name;
 }
 
-/*
- * The waiter of `lock` (for ticket `ticket`) has spun since `*since` (0: the
- * first look): a hang report once that is longer than SPIN_TIMEOUT_NS.
- * Cold and out of line: the uncontended path never gets here.
- */
-__attribute__((noinline, cold)) static void spin_check_timeout(const struct spinlock *lock,
-							       uint32_t ticket, uint64_t *since)
+/* The hang report: the panic adds this CPU's registers and backtrace, then every other CPU's. */
+__attribute__((noinline, cold, noreturn)) static void
+spin_timed_out(const struct spinlock *lock, uint32_t ticket, uint64_t waited_ns)
 {
-	uint64_t now = hal_clock_ns();
-
-	if (*since == 0 || now < *since) {
-		*since = now; /* (a clock of 0 before it starts never times out) */
-		return;
-	}
-	if (now - *since < SPIN_TIMEOUT_NS)
-		return;
 	uint32_t holder = __atomic_load_n(&lock->holder, __ATOMIC_RELAXED);
 	uint32_t serving = __atomic_load_n(&lock->serving, __ATOMIC_RELAXED);
+	unsigned long long ms = waited_ns / 1000000;
 
-	/* The panic report adds this CPU's registers and backtrace, then every other CPU's. */
 	if (holder != 0)
 		PANIC("spinlock %s (%p): cpu %u spun %llu ms for it; held by cpu %u (serving "
 		      "ticket %u, ours %u)",
-		      lock->name, (const void *)lock, cpu_id(),
-		      (unsigned long long)((now - *since) / 1000000), holder - 1, serving, ticket);
+		      lock->name, (const void *)lock, cpu_id(), ms, holder - 1, serving, ticket);
 	PANIC("spinlock %s (%p): cpu %u spun %llu ms for it; the holder of ticket %u (ours %u) "
 	      "never took it",
-	      lock->name, (const void *)lock, cpu_id(),
-	      (unsigned long long)((now - *since) / 1000000), serving, ticket);
+	      lock->name, (const void *)lock, cpu_id(), ms, serving, ticket);
+}
+
+/*
+ * Wait until `ticket` is served, answering shootdowns meanwhile, and
+ * report a hang once that took longer than SPIN_TIMEOUT_NS. Out of line
+ * and cold: the uncontended spin_lock() never calls it, and keeps no state
+ * for it (a bound's start time on the fast path's stack cost the IPC round
+ * trip 58-181 instructions).
+ */
+__attribute__((noinline, cold)) static void spin_wait(const struct spinlock *lock, uint32_t ticket)
+{
+	uint32_t spins = 0;
+	uint64_t since = 0, now;
+
+	while (__atomic_load_n(&lock->serving, __ATOMIC_ACQUIRE) != ticket) {
+		tlb_poll(); /* the holder may wait for this CPU's shootdown answer */
+		if (++spins % SPIN_CLOCK_EVERY != 0)
+			continue;
+		now = hal_clock_ns();
+		if (since == 0 || now < since)
+			since = now; /* (a clock of 0 before it starts never times out) */
+		else if (now - since >= SPIN_TIMEOUT_NS)
+			spin_timed_out(lock, ticket, now - since);
+	}
 }
 
 void spin_lock(struct spinlock *lock)
@@ -88,26 +100,24 @@ void spin_lock(struct spinlock *lock)
 	 * same number); it publishes no data, so it can be relaxed. 32-bit
 	 * tickets wrap around harmlessly: only equality is ever tested.
 	 */
+#ifdef KEEL_LOCK_CHECKS
+	lockdep_acquire(lock); /* before the wait: an inversion is reported, not deadlocked on */
+#endif
 	preempt_disable(); /* a preempted holder would make same-CPU waiters spin for nothing */
 	uint32_t ticket = __atomic_fetch_add(&lock->next, 1, __ATOMIC_RELAXED);
 
 	/*
-	 * Acquire: once we read our ticket here, the previous holder's
-	 * critical section (which ended with a release store of this value)
-	 * is visible to us, and ours cannot start before this load.
+	 * Acquire, here and in spin_wait(): once we read our ticket, the
+	 * previous holder's critical section (which ended with a release
+	 * store of this value) is visible to us, and ours cannot start before
+	 * this load.
 	 *
-	 * Future work: a HAL "relax" hint in this loop (pause, yield) would
+	 * Future work: a HAL "relax" hint in the wait (pause, yield) would
 	 * save power and let a sibling hardware thread run; correctness does
 	 * not depend on it.
 	 */
-	uint32_t spins = 0;
-	uint64_t since = 0;
-
-	while (__atomic_load_n(&lock->serving, __ATOMIC_ACQUIRE) != ticket) {
-		tlb_poll(); /* the holder may wait for this CPU's shootdown answer */
-		if (++spins % SPIN_CLOCK_EVERY == 0)
-			spin_check_timeout(lock, ticket, &since);
-	}
+	if (__atomic_load_n(&lock->serving, __ATOMIC_ACQUIRE) != ticket)
+		spin_wait(lock, ticket);
 	__atomic_store_n(&lock->holder, self(), __ATOMIC_RELAXED);
 }
 
@@ -119,6 +129,9 @@ void spin_unlock(struct spinlock *lock)
 		PANIC("spinlock %s: cpu %u releases it but %s", lock->name, cpu_id(),
 		      holder == 0 ? "nobody holds it" : "another cpu holds it");
 	__atomic_store_n(&lock->holder, 0, __ATOMIC_RELAXED);
+#ifdef KEEL_LOCK_CHECKS
+	lockdep_release(lock);
+#endif
 
 	/*
 	 * Only the holder writes `serving`, so reading it needs no ordering.

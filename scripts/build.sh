@@ -31,6 +31,7 @@ Meson options:
   --kernel-selftests-autorun   ... and boot the image into them (kernel.selftest=1)
   --kernel-selftests-suite N   ... and run only suite N (kernel.selftest.suite=N)
   --kernel-boot-debug          boot with loglevel=debug
+  --kernel-lock-checks         debug build: check spinlock order (-Dkernel_lock_checks=true)
 
 Build directories (default: <repo>/build-<arch>):
   --builddir DIR               the directory of a single --arch build
@@ -55,6 +56,7 @@ selftests=false
 autorun=false
 suite=""
 boot_debug=false
+lock_checks=false
 options_given=0
 builddir=""
 build_root=""
@@ -92,6 +94,10 @@ while [ $# -gt 0 ]; do
 		;;
 	--kernel-boot-debug)
 		boot_debug=true
+		options_given=1
+		;;
+	--kernel-lock-checks)
+		lock_checks=true
 		options_given=1
 		;;
 	-h | --help)
@@ -166,7 +172,8 @@ build_one() {
 			-Dkernel_selftests="$selftests" \
 			-Dkernel_selftests_autorun="$autorun" \
 			-Dkernel_selftests_suite="$suite" \
-			-Dkernel_boot_debug="$boot_debug" || return 1
+			-Dkernel_boot_debug="$boot_debug" \
+			-Dkernel_lock_checks="$lock_checks" || return 1
 	fi
 	if [ "$do_compile" = 1 ]; then
 		configured "$dir" || {

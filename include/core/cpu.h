@@ -21,6 +21,7 @@
 
 #ifndef __ASSEMBLER__
 
+#include <core/lockdep.h>
 #include <core/sched.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -44,7 +45,10 @@ struct cpu {
 	unsigned preempt_count;		/* > 0: the running thread may not be preempted */
 	uint32_t ipi_pending;		/* CPU_IPI_* bits, atomic */
 	struct cpu_counters counters;
-	struct sched_cpu sched; /* run queue, timers: <core/sched.h> */
+	struct sched_cpu sched;		     /* run queue, timers: <core/sched.h> */
+	uint8_t lockdep_held[LOCKDEP_DEPTH]; /* <core/lockdep.h>, debug builds: classes held, in
+						order */
+	uint8_t lockdep_depth;
 };
 
 _Static_assert(__builtin_offsetof(struct cpu, arch) == CPU_ARCH_OFFSET, "struct cpu layout");

@@ -42,10 +42,11 @@
 #define SPIN_TIMEOUT_NS UINT64_C(5000000000)
 
 struct spinlock {
-	uint32_t next;	  /* the ticket the next arriving CPU takes */
-	uint32_t serving; /* the ticket whose holder may enter */
-	uint32_t holder;  /* hal_cpu_id() + 1 of the holder, 0 when free; for the checks */
-	const char *name; /* for panic messages */
+	uint32_t next;		/* the ticket the next arriving CPU takes */
+	uint32_t serving;	/* the ticket whose holder may enter */
+	uint32_t holder;	/* hal_cpu_id() + 1 of the holder, 0 when free; for the checks */
+	uint16_t lockdep_class; /* <core/lockdep.h>, debug builds: its class, 0 until looked up */
+	const char *name;	/* for panic messages */
 };
 
 /* A static initialiser: `static struct spinlock lock = SPINLOCK_INIT("pmm");`. */

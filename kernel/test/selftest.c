@@ -39,6 +39,7 @@ static const struct kernel_selftest_suite *const suites[] = {
 	&selftest_suite_selftest_spin_hang,
 	&selftest_suite_selftest_irq_hang,
 	&selftest_suite_selftest_step_hang,
+	&selftest_suite_selftest_lock_order,
 };
 
 bool selftest_str_eq(const char *a, const char *b)

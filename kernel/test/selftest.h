@@ -169,5 +169,6 @@ extern const struct kernel_selftest_suite selftest_suite_selftest_overflow;
 extern const struct kernel_selftest_suite selftest_suite_selftest_spin_hang;
 extern const struct kernel_selftest_suite selftest_suite_selftest_irq_hang;
 extern const struct kernel_selftest_suite selftest_suite_selftest_step_hang;
+extern const struct kernel_selftest_suite selftest_suite_selftest_lock_order;
 
 #endif /* KERNEL_TEST_SELFTEST_H */

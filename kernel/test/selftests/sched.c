@@ -183,8 +183,19 @@ static void round_robin_shares_a_cpu(struct selftest *t)
 		thread_set_affinity(th[i], UINT64_C(1) << cpu);
 		thread_start(th[i]);
 	}
-	/* Five slices: each must have had the CPU at least once. */
-	thread_sleep_ns(5 * SCHED_SLICE_NS);
+	/*
+	 * Six timer interrupts taken by that CPU (its slice ends): each thread
+	 * must have had the CPU by then. Counted on the CPU, not on the clock:
+	 * under an overloaded emulator the vCPU may get little of 50 ms of
+	 * guest time (loongarch64 with two QEMUs once ran only one thread in
+	 * five slices' worth of time). A CPU that never ends a slice makes
+	 * this wait the watchdog's to report.
+	 */
+	const volatile uint64_t *ticks = &cpu_get(cpu)->counters.timer_irqs;
+	uint64_t ticks0 = *ticks;
+
+	while (*ticks - ticks0 < 6)
+		thread_sleep_ns(SCHED_SLICE_NS);
 	uint64_t c0 = counts[0], c1 = counts[1];
 
 	rr_stop = true;

@@ -107,3 +107,13 @@ void mock_cpu_clock_set(uint64_t ns)
 {
 	__atomic_store_n(&mock_cpu_clock, ns, __ATOMIC_RELAXED);
 }
+
+/* No frames to walk in a native test: backtraces are empty (core/backtrace.c). */
+__attribute__((weak)) bool hal_frame_unwind(uintptr_t fp, uintptr_t *caller_fp,
+					    uintptr_t *return_address)
+{
+	(void)fp;
+	(void)caller_fp;
+	(void)return_address;
+	return false;
+}
