@@ -18,6 +18,7 @@
 #include <hal/trap.h>
 #include <kernel/console.h>
 #include <kernel/panic.h>
+#include <kernel/process.h>
 #include <kernel/trap.h>
 
 /* How long the reporting CPU waits for each other CPU's part of the report. */
@@ -100,6 +101,8 @@ static void dump_other_cpus(void)
 static __noreturn void panic_end(void)
 {
 	dump_other_cpus();
+	/* A thread blocked for ever is on no CPU: the processes' threads say where they wait. */
+	process_dump_all();
 	if (__atomic_load_n(&selftests_running, __ATOMIC_ACQUIRE))
 		log_error("selftest: result: FAIL\n");
 	log_error("panic: system halted\n");

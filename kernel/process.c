@@ -29,8 +29,13 @@ static uint64_t processes_live;
 /* The parts of struct process this file keeps private. */
 struct process_private {
 	struct process pub;
-	unsigned unreleased; /* uthread structs and kernel stacks not yet freed */
+	unsigned unreleased;   /* uthread structs and kernel stacks not yet freed */
+	struct list_node link; /* on all_processes, for process_dump_all() */
 };
+
+/* Every process between create and destroy; for reports only. */
+static struct list_node all_processes = { &all_processes, &all_processes };
+static struct spinlock all_processes_lock = SPINLOCK_INIT("all processes");
 
 static struct process_private *priv(struct process *p)
 {
@@ -75,6 +80,10 @@ int process_create(const char *name, struct process **out)
 		goto no_vmm;
 	}
 	__atomic_fetch_add(&processes_live, 1, __ATOMIC_RELAXED);
+	unsigned long irq = spin_lock_irqsave(&all_processes_lock);
+
+	list_push_back(&all_processes, &pp->link);
+	spin_unlock_irqrestore(&all_processes_lock, irq);
 	*out = p;
 	return PROCESS_OK;
 no_vmm:
@@ -88,6 +97,10 @@ no_paging:
 
 void process_destroy(struct process *p)
 {
+	unsigned long irq = spin_lock_irqsave(&all_processes_lock);
+
+	list_remove(&priv(p)->link);
+	spin_unlock_irqrestore(&all_processes_lock, irq);
 	handle_table_close_all(&p->handles);
 	vmm_destroy(&p->vmm);
 	for (unsigned i = 0; i < PROCESS_OBJECT_MAPS; i++)
@@ -97,6 +110,43 @@ void process_destroy(struct process *p)
 	hal_paging_destroy(p->paging);
 	kfree(priv(p));
 	__atomic_fetch_sub(&processes_live, 1, __ATOMIC_RELAXED);
+}
+
+void process_dump_all(void)
+{
+	static const char *const states[] = {
+		[THREAD_NEW] = "new",	      [THREAD_READY] = "ready",
+		[THREAD_RUNNING] = "running", [THREAD_BLOCKED] = "blocked",
+		[THREAD_EXITED] = "exited",
+	};
+	unsigned shown = 0;
+	struct list_node *n;
+
+	/* No lock: the other CPUs are stopped, and one stopped mid-update must not hang this. */
+	list_for_each (n, &all_processes) {
+		struct process *p = &container_of(n, struct process_private, link)->pub;
+
+		if (shown++ == 64) {
+			log_error("  ... (more processes)\n");
+			break;
+		}
+		log_error("process %s[%llu]: %u live thread(s)%s\n", p->name,
+			  (unsigned long long)p->pid, p->live, p->exiting ? ", exiting" : "");
+		for (unsigned i = 0; i < PROCESS_THREADS_MAX; i++) {
+			struct uthread *ut = p->threads[i];
+
+			if (ut == NULL)
+				continue;
+			struct thread *t = &ut->thread;
+			unsigned s = t->state;
+			const struct wait_queue *wq = t->wq;
+
+			log_error("  thread %u '%s': %s%s%s, cpu %u\n", i, t->name,
+				  s < ARRAY_SIZE(states) ? states[s] : "?",
+				  s == THREAD_BLOCKED && wq != NULL ? " on " : "",
+				  s == THREAD_BLOCKED && wq != NULL ? wq->lock.name : "", t->cpu);
+		}
+	}
 }
 
 static unsigned vmm_prot_of(uint32_t elf_flags)

@@ -276,6 +276,13 @@ struct process *process_current(void);
 /* Processes created and not yet torn down (for leak checks). */
 uint64_t process_count_live(void);
 
+/*
+ * For panic and hang reports: every process, and each live thread's state
+ * and the wait queue it is blocked on, read without locks. Context: a
+ * report, the other CPUs stopped.
+ */
+void process_dump_all(void);
+
 const char *process_status_name(int status);
 
 #endif /* KERNEL_PROCESS_H */

@@ -10,13 +10,16 @@
  */
 #include "../selftest.h"
 
+#include <core/ipc.h>
 #include <core/sched.h>
 #include <core/spinlock.h>
 #include <core/sync.h>
+#include <core/syscall.h>
 #include <hal/cpu.h>
 #include <hal/irq.h>
 #include <kernel/kthread.h>
 #include <kernel/panic.h>
+#include <kernel/process.h>
 #include <stdint.h>
 
 static void deliberate_failure(struct selftest *t)
@@ -213,11 +216,20 @@ const struct kernel_selftest_suite selftest_suite_selftest_irq_hang = {
 	.explicit_only = true,
 };
 
-/* A case that blocks for ever, every CPU healthy: its budget runs out. */
+/*
+ * A case that blocks for ever, every CPU healthy: its budget runs out. A
+ * user process waits for ever too (ipctest part 5 on a notification
+ * nobody signals): the report must show its thread and what it waits on.
+ */
 static void waits_for_ever(struct selftest *t)
 {
+	struct notification *n = notification_create();
 	struct semaphore never;
+	struct process *p;
 
+	ST_ASSERT(t, n != NULL);
+	ST_ASSERT_EQ(t, selftest_start_ipctest("waiter", &n->object, SYS_RIGHT_READ, 5, &p),
+		     PROCESS_OK);
 	semaphore_init(&never, 0, "selftest: never posted");
 	semaphore_wait(&never);
 	ST_FAIL_(t, "a semaphore nobody posts was taken");
