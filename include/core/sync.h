@@ -27,8 +27,9 @@
 #include <stdint.h>
 
 struct mutex {
-	struct wait_queue wq; /* its lock also protects owner */
+	struct wait_queue wq; /* its lock also protects owner and waking */
 	struct thread *owner; /* NULL: free */
+	bool waking;	      /* a woken waiter has not run yet: unlocks wake nobody more */
 	const char *name;
 };
 
