@@ -498,10 +498,17 @@ static void uthread_release(struct thread *t)
 
 	kthread_stack_free(t->stack_base);
 	kfree(ut);
-	irq = spin_lock_irqsave(&p->lock);
-	priv(p)->unreleased--;
-	spin_unlock_irqrestore(&p->lock, irq);
-	wait_queue_wake_all(&p->exit_wq);
+	/*
+	 * Count down and wake under the lock process_wait() checks under:
+	 * once it is released, a waiter may see 0 and free p, so p is not
+	 * touched after the unlock. (The count went down under p->lock and
+	 * the wake came after it, so a waiter woken meanwhile freed p under
+	 * the wake: a use after free the fuzzer found on loongarch64.)
+	 */
+	irq = spin_lock_irqsave(&p->exit_wq.lock);
+	__atomic_fetch_sub(&priv(p)->unreleased, 1, __ATOMIC_RELEASE);
+	wait_queue_wake_all_locked(&p->exit_wq);
+	spin_unlock_irqrestore(&p->exit_wq.lock, irq);
 }
 
 int uthread_create(struct process *p, uint64_t pc, uint64_t arg, size_t stack_bytes,
@@ -563,7 +570,8 @@ int uthread_create(struct process *p, uint64_t pc, uint64_t arg, size_t stack_by
 	ut->slot = i;
 	p->threads[i] = ut;
 	p->live++;
-	pp->unreleased++;
+	__atomic_fetch_add(&pp->unreleased, 1,
+			   __ATOMIC_RELAXED); /* decremented under exit_wq.lock */
 	p->started = true;
 
 	char name[THREAD_NAME_MAX];
