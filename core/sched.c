@@ -733,6 +733,20 @@ static bool end_wait_locked(struct wait_queue *wq, struct thread *t, enum wait_r
 	return true;
 }
 
+const char *thread_state_name(const struct thread *t, const char **wait_queue)
+{
+	static const char *const names[] = {
+		[THREAD_NEW] = "new",	      [THREAD_READY] = "ready",
+		[THREAD_RUNNING] = "running", [THREAD_BLOCKED] = "blocked",
+		[THREAD_EXITED] = "exited",
+	};
+	unsigned state = __atomic_load_n(&t->state, __ATOMIC_RELAXED);
+	const struct wait_queue *wq = t->wq;
+
+	*wait_queue = state == THREAD_BLOCKED && wq != NULL ? wq->lock.name : NULL;
+	return state < ARRAY_SIZE(names) ? names[state] : "?";
+}
+
 void thread_cancel(struct thread *t)
 {
 	__atomic_fetch_or(&t->flags, THREAD_F_CANCEL, __ATOMIC_SEQ_CST);

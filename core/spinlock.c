@@ -62,9 +62,9 @@ spin_timed_out(const struct spinlock *lock, uint32_t ticket, uint64_t waited_ns)
 /*
  * Wait until `ticket` is served, answering shootdowns meanwhile, and
  * report a hang once that took longer than SPIN_TIMEOUT_NS. Out of line
- * and cold: the uncontended spin_lock() never calls it, and keeps no state
- * for it (a bound's start time on the fast path's stack cost the IPC round
- * trip 58-181 instructions).
+ * and cold: the uncontended spin_lock() never calls it and keeps no state
+ * for it (the bound's start time on the fast path's stack cost x86_64's
+ * IPC round trips 64 (kernel) to 188 (user) instructions).
  */
 __attribute__((noinline, cold)) static void spin_wait(const struct spinlock *lock, uint32_t ticket)
 {

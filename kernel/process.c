@@ -114,11 +114,6 @@ void process_destroy(struct process *p)
 
 void process_dump_all(void)
 {
-	static const char *const states[] = {
-		[THREAD_NEW] = "new",	      [THREAD_READY] = "ready",
-		[THREAD_RUNNING] = "running", [THREAD_BLOCKED] = "blocked",
-		[THREAD_EXITED] = "exited",
-	};
 	unsigned shown = 0;
 	struct list_node *n;
 
@@ -137,14 +132,10 @@ void process_dump_all(void)
 
 			if (ut == NULL)
 				continue;
-			struct thread *t = &ut->thread;
-			unsigned s = t->state;
-			const struct wait_queue *wq = t->wq;
+			const char *wq, *state = thread_state_name(&ut->thread, &wq);
 
-			log_error("  thread %u '%s': %s%s%s, cpu %u\n", i, t->name,
-				  s < ARRAY_SIZE(states) ? states[s] : "?",
-				  s == THREAD_BLOCKED && wq != NULL ? " on " : "",
-				  s == THREAD_BLOCKED && wq != NULL ? wq->lock.name : "", t->cpu);
+			log_error("  thread %u '%s': %s%s%s, cpu %u\n", i, ut->thread.name, state,
+				  wq != NULL ? " on " : "", wq != NULL ? wq : "", ut->thread.cpu);
 		}
 	}
 }

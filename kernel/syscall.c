@@ -352,10 +352,10 @@ static struct syscall_result sys_ipc_reply_recv(uint64_t a[6])
 	 */
 	int bad = !message_buffer_ok(a[1]) ? 1 : !deadline_of(a[2], &deadline) ? 2 : -1;
 
-	if (bad < 0 && ipc_holds_call(&self->ipc) && !read_message(a[1], &m))
-		bad = 1;
-	else if (bad < 0 && !ipc_holds_call(&self->ipc))
+	if (bad < 0 && !ipc_holds_call(&self->ipc))
 		m.word_count = m.object_count = 0; /* nothing to send */
+	else if (bad < 0 && !read_message(a[1], &m))
+		bad = 1;
 	if (bad >= 0) {
 		kobject_put(&ep->object);
 		return syscall_bad_argument((unsigned)bad);

@@ -25,23 +25,6 @@ static struct {
 	struct thread *thread; /* the one running the step */
 } step;
 
-/* What the step's thread does, for the report: "blocked on <wait queue>", or its state. */
-static const char *doing(const struct thread *t)
-{
-	static const char *const states[] = {
-		[THREAD_NEW] = "not started", [THREAD_READY] = "ready to run",
-		[THREAD_RUNNING] = "running", [THREAD_BLOCKED] = "blocked",
-		[THREAD_EXITED] = "exited",
-	};
-	/* A racy read, but the thread is stuck and the kernel about to stop. */
-	enum thread_state state = __atomic_load_n(&t->state, __ATOMIC_RELAXED);
-	struct wait_queue *wq = t->wq;
-
-	if (state == THREAD_BLOCKED && wq != NULL)
-		return wq->lock.name;
-	return (unsigned)state < sizeof(states) / sizeof(states[0]) ? states[state] : "?";
-}
-
 static int reporting; /* the first CPU to see a hang reports it, once */
 
 /* Whether this CPU is the one to report (the first to see a hang). */
@@ -76,12 +59,15 @@ static void check_step(uint64_t now)
 	struct thread *t = step.thread;
 
 	spin_unlock(&step_lock);
-	if (over && claim_report())
-		panic("watchdog: selftest %s.%s still runs after %llu s (its budget: %llu s): its "
-		      "thread '%s' is %s%s",
-		      suite, name, (unsigned long long)(ran / 1000000000),
-		      (unsigned long long)(budget / 1000000000), t->name,
-		      t->state == THREAD_BLOCKED && t->wq != NULL ? "blocked on " : "", doing(t));
+	if (!over || !claim_report())
+		return;
+	const char *wq, *state = thread_state_name(t, &wq);
+
+	panic("watchdog: selftest %s.%s still runs after %llu s (its budget: %llu s): its thread "
+	      "'%s' is %s%s%s",
+	      suite, name, (unsigned long long)(ran / 1000000000),
+	      (unsigned long long)(budget / 1000000000), t->name, state, wq != NULL ? " on " : "",
+	      wq != NULL ? wq : "");
 }
 
 static void tick(struct ktimer *t)

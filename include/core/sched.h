@@ -225,6 +225,14 @@ void thread_detach(struct thread *t);
 /* Ask `t` to stop at its next cancellation point; wakes it from a cancellable wait. */
 void thread_cancel(struct thread *t);
 
+/*
+ * For hang and panic reports: t's state by name ("new", "ready", "running",
+ * "blocked", "exited"), and in *wait_queue the name of the wait queue it is
+ * blocked on (NULL when it is not blocked on one). Reads without locks, so
+ * a thread that moves meanwhile may be described half before, half after.
+ */
+const char *thread_state_name(const struct thread *t, const char **wait_queue);
+
 /* Priority 0..SCHED_PRIORITIES-1; takes effect at once (requeued, maybe preempting). */
 void thread_set_priority(struct thread *t, unsigned priority);
 
